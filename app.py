@@ -1,0 +1,2 @@
+from community import create_app
+app = create_app()

@@ -1,0 +1,71 @@
+"""Write audit rows into the caller's transaction, and verify the chain."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from ..clock import now
+from ..extensions import db
+from .models import AuditLog
+
+GENESIS = "0" * 64
+
+
+def row_hash(prev_hash: str, seq: int, at, actor_id, action, object_type, object_id, unit_id,
+             detail: str) -> str:
+    """Hash one row's content together with the previous row's hash."""
+    parts = [prev_hash, str(seq), at.isoformat(timespec="microseconds"), str(actor_id), action,
+             object_type, str(object_id), str(unit_id), detail]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def record(action: str, obj=None, *, actor=None, unit_id=None, object_type=None,
+           **detail) -> AuditLog:
+    """Append an audit row to the current transaction; the caller commits."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        # One writer at a time appends to the chain; released at commit or rollback.
+        session.execute(text("SELECT pg_advisory_xact_lock(727278)"))
+    last = session.execute(
+        db.select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    row = AuditLog(
+        seq=seq, at=now(), actor_id=actor.id if actor is not None else None, action=action,
+        object_type=object_type or (type(obj).__name__.lower() if obj is not None else "system"),
+        object_id=getattr(obj, "id", None), unit_id=unit_id,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+        prev_hash=prev)
+    row.hash = row_hash(prev, seq, row.at, row.actor_id, row.action, row.object_type,
+                        row.object_id, row.unit_id, row.detail)
+    session.add(row)
+    return row
+
+
+@dataclass
+class ChainReport:
+    rows: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def verify() -> ChainReport:
+    """Walk the chain in order and name the first row whose hash or link does not match."""
+    prev, count, expected_seq = GENESIS, 0, 1
+    rows = db.session.scalars(db.select(AuditLog).order_by(AuditLog.seq)).yield_per(1000)
+    for row in rows:
+        if row.seq != expected_seq:
+            return ChainReport(count, expected_seq, f"缺少第 {expected_seq} 行")
+        if row.prev_hash != prev:
+            return ChainReport(count, row.seq, "与上一行的链接不符")
+        actual = row_hash(prev, row.seq, row.at, row.actor_id, row.action, row.object_type,
+                          row.object_id, row.unit_id, row.detail)
+        if actual != row.hash:
+            return ChainReport(count, row.seq, "内容已被改动")
+        prev, count, expected_seq = row.hash, count + 1, expected_seq + 1
+    return ChainReport(count)

@@ -1,0 +1,66 @@
+"""Log in with phone or resident code plus PIN; lock one account after repeated failures."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+
+from .. import clock
+from ..extensions import db
+from ..residents.models import Resident
+from ..residents.pins import check_pin, hash_pin
+
+# Checked against when no account matches, so a wrong login costs the same time as a wrong PIN.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+class LoginFailed(Exception):
+    """Wrong login or PIN (deliberately not saying which)."""
+
+
+@dataclass
+class AccountLocked(Exception):
+    until: datetime
+
+
+def find_resident(login: str) -> Resident | None:
+    """Find a resident by phone number or resident code."""
+    column = Resident.phone if len(login) == 11 else Resident.code
+    return db.session.scalar(db.select(Resident).where(column == login))
+
+
+def authenticate(login: str, pin: str) -> Resident:
+    """Return the resident for a correct login and PIN, or raise LoginFailed/AccountLocked."""
+    cfg = current_app.config
+    resident = find_resident(login)
+    if resident is None:
+        method = cfg.get("PIN_HASH_METHOD", "scrypt")
+        check_pin(_DUMMY_HASH.setdefault(method, hash_pin("000000")), pin)
+        raise LoginFailed
+    now = clock.now()
+    if resident.locked_until and resident.locked_until > now:
+        raise AccountLocked(resident.locked_until)
+    if check_pin(resident.pin_hash, pin):
+        resident.pin_failures, resident.pin_failures_since = 0, None
+        resident.locked_until = None
+        db.session.commit()
+        return resident
+    _count_failure(resident, now)
+    raise LoginFailed
+
+
+def _count_failure(resident: Resident, now: datetime) -> None:
+    """Count a wrong PIN in the sliding window; lock this account only, at the limit."""
+    cfg = current_app.config
+    window_open = (resident.pin_failures_since is not None
+                   and now - resident.pin_failures_since < cfg["PIN_FAILURE_WINDOW"])
+    if window_open:
+        resident.pin_failures += 1
+    else:
+        resident.pin_failures, resident.pin_failures_since = 1, now
+    if resident.pin_failures >= cfg["PIN_MAX_FAILURES"]:
+        resident.locked_until = now + cfg["PIN_LOCK_TIME"]
+        resident.pin_failures, resident.pin_failures_since = 0, None
+        from ..audit.service import record
+        record("account_locked", resident, until=resident.locked_until.isoformat())
+    db.session.commit()

@@ -1,0 +1,66 @@
+"""Log in and out."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from ..extensions import limiter
+from ..web import no_store, rerender_on_csrf_error, safe_next
+from . import service
+from .forms import EmptyForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=("GET", "POST"))
+@rerender_on_csrf_error
+@limiter.limit(_login_limit, methods=["POST"])
+@no_store
+def login():
+    """Log in with phone or resident code and the 6-digit PIN."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            resident = service.authenticate(form.login.data, form.pin.data)
+        except service.AccountLocked as locked:
+            form.pin.errors.append(_("密码错误次数太多，此账户已暂时锁定，请在 %(time)s 以后再试，"
+                                     "或请社区工作人员帮忙。",
+                                     time=format_datetime(locked.until, "HH:mm")))
+        except service.LoginFailed:
+            form.pin.errors.append(_("手机号、居民码或密码不对，请再试一次。"))
+        else:
+            return _start_session(resident)
+    status = 422 if form.errors or request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+def _start_session(resident):
+    """Begin a fresh session (no fixation) and go where the user was heading."""
+    target = safe_next(request.args.get("next")) or url_for("home.index")
+    kiosk = session.get("kiosk_device")
+    session.clear()
+    if kiosk:
+        session["kiosk_device"] = kiosk
+    session.permanent = not kiosk
+    login_user(resident)
+    flash(_("%(name)s，您好！您已登录。", name=resident.name))
+    return redirect(target, 303)
+
+
+@bp.route("/logout", methods=("POST",))
+def logout():
+    """Log out and forget everything about this session."""
+    form = EmptyForm()
+    form.validate_on_submit()  # CSRF failures are handled globally; logout always proceeds.
+    kiosk = session.get("kiosk_device")
+    logout_user()
+    session.clear()
+    if kiosk:
+        session["kiosk_device"] = kiosk
+    flash(_("您已退出。"))
+    return redirect(url_for("home.index"), 303)

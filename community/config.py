@@ -1,0 +1,44 @@
+"""Default settings. Override in instance/config.py or with environment variables."""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET = "dev-secret-change-me"  # noqa: S105 - refused outside debug and testing
+
+
+def defaults(instance_path: str) -> dict:
+    """Return the default configuration, reading the few settings that come from the env."""
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_SYNCHRONOUS": "FULL",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_NAME": "ysting",
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "WTF_CSRF_SSL_STRICT": False,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": "60 per 10 minutes",
+        "PIN_MAX_FAILURES": 10,
+        "PIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "PIN_LOCK_TIME": timedelta(minutes=15),
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "SMS_BACKEND": "community.notify.sms:DatabaseBackend",
+    }
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "community.sqlite")
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

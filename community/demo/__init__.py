@@ -1,0 +1,1 @@
+"""Demo data from Yichang's real places and problems (see shared/SEED-ARTICLE.txt)."""

@@ -1,0 +1,48 @@
+"""Home ("my to-dos"), the welcome page, my profile, and the staff hub."""
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from ..access import home_units, require_staff, role_units
+from ..auth.forms import EmptyForm
+from ..extensions import db
+from ..web import no_store
+from .todos import sections_for
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index():
+    """Show my to-dos, or the welcome page when logged out."""
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    return render_template("home/index.html", sections=sections_for(current_user))
+
+
+@bp.route("/me")
+@login_required
+@no_store
+def profile():
+    """Show my household, the units I belong to and my roles."""
+    return render_template("home/profile.html", units=home_units(current_user),
+                           form=EmptyForm())
+
+
+@bp.route("/staff")
+@login_required
+def staff():
+    """List the tools a community worker can use."""
+    require_staff()
+    return render_template("home/staff.html",
+                           units=role_units(current_user, "worker", "party_reviewer",
+                                            "supervisor"),
+                           views=current_app.view_functions)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Answer 200 when the app and its database answer (for load balancers)."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}, 200, {"Cache-Control": "no-store"}

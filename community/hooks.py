@@ -1,0 +1,92 @@
+"""Per-request plumbing: login loading, idle timeout, security headers, gzip, template globals."""
+
+import gzip
+from datetime import datetime
+
+from flask import Response, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from . import clock
+from .assets import asset_url
+from .assets import bp as assets_bp
+from .extensions import db, login_manager
+from .nav import menu_for
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "object-src 'none'; frame-ancestors 'none'")
+_COMPRESSIBLE = ("text/", "application/json", "application/atom+xml", "image/svg+xml")
+
+
+def init_app(app):
+    """Install the hooks on the app."""
+    app.register_blueprint(assets_bp)
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_expire_idle_session)
+    app.after_request(_security_headers)
+    app.after_request(_compress)
+    app.context_processor(lambda: {"asset_url": asset_url, "menu": menu_for(current_user),
+                                   "elder_mode": request.cookies.get("elder") == "1"})
+
+
+def _load_user(user_id: str):
+    from .residents.models import Resident
+    return db.session.get(Resident, int(user_id)) if user_id.isdigit() else None
+
+
+def _unauthorized():
+    """Send the user to the login page; an htmx request is told to navigate there whole."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request") == "true":
+        return Response(status=204, headers={"HX-Redirect": target})
+    return redirect(target, 303)
+
+
+def _expire_idle_session():
+    """Log out a session idle for longer than the limit (30 minutes by default)."""
+    if request.endpoint in ("assets.serve", "static"):
+        return
+    limit = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    now = clock.now()
+    seen = session.get("seen")
+    if "_user_id" in session and seen is not None:
+        if now - datetime.fromtimestamp(seen) > limit:
+            kiosk = session.get("kiosk_device")
+            logout_user()
+            session.clear()
+            if kiosk:
+                session["kiosk_device"] = kiosk
+            g.session_expired = True
+    if "_user_id" in session:
+        session["seen"] = int(now.timestamp())
+
+
+def _security_headers(resp):
+    h = resp.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if current_user.is_authenticated and "Cache-Control" not in h:
+        h["Cache-Control"] = "no-store"
+    return resp
+
+
+def _compress(resp):
+    """Gzip text responses for slow networks (static assets come pre-compressed)."""
+    if (resp.direct_passthrough or resp.status_code < 200 or resp.status_code in (204, 304)
+            or "Content-Encoding" in resp.headers
+            or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or not (resp.mimetype or "").startswith(_COMPRESSIBLE)):
+        return resp
+    data = resp.get_data()
+    if len(data) < 300:
+        return resp
+    resp.set_data(gzip.compress(data, compresslevel=6))
+    resp.headers["Content-Encoding"] = "gzip"
+    resp.vary.add("Accept-Encoding")
+    return resp

@@ -1,0 +1,99 @@
+"""Residents, where they live, and the roles they hold per unit."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from ..units.models import Household, Unit
+
+ROLES = ("worker", "party_reviewer", "supervisor", "volunteer", "representative")
+ROLE_LABELS = {"worker": "社区工作者（两委）", "party_reviewer": "党组织审核人",
+               "supervisor": "居务监督委员会", "volunteer": "志愿者", "representative": "居民代表"}
+
+
+class Resident(db.Model):
+    """A person who can log in. No ID-card number is ever stored (PIPL: data minimisation)."""
+
+    __table_args__ = (
+        CheckConstraint("birth_year IS NULL OR (birth_year > 1900 AND birth_year < 2100)",
+                        name="birth_year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(11), unique=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    birth_year: Mapped[int | None]
+    # Consent to show the name on public pages (contributions, minutes); off by default.
+    publish_name: Mapped[bool] = mapped_column(default=False)
+    pin_failures: Mapped[int] = mapped_column(default=0)
+    pin_failures_since: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="resident", cascade="all, delete-orphan", order_by="Membership.id")
+    roles: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="resident", cascade="all, delete-orphan")
+
+    # Flask-Login protocol.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_owner(self) -> bool:
+        return any(m.is_owner for m in self.memberships)
+
+    def age_in(self, year: int) -> int | None:
+        return None if self.birth_year is None else year - self.birth_year
+
+    def __repr__(self):
+        return f"<Resident {self.id} {self.code}>"
+
+
+class Membership(db.Model):
+    """A resident living in (or owning) a household. One person may own several."""
+
+    __table_args__ = (UniqueConstraint("resident_id", "household_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"),
+                                              index=True)
+    is_owner: Mapped[bool] = mapped_column(default=False)
+
+    resident: Mapped[Resident] = relationship(back_populates="memberships")
+    household: Mapped[Household] = relationship(back_populates="members")
+
+
+class RoleAssignment(db.Model):
+    """A role held in a unit; it reaches every unit below it."""
+
+    __table_args__ = (
+        UniqueConstraint("resident_id", "unit_id", "role"),
+        CheckConstraint(
+            "role IN ('worker','party_reviewer','supervisor','volunteer','representative')",
+            name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    resident: Mapped[Resident] = relationship(back_populates="roles")
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self.role]

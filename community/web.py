@@ -1,0 +1,51 @@
+"""Helpers shared by views: htmx fragments, personal pages, safe redirects."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import make_response, render_template, request
+
+
+def wants_fragment() -> bool:
+    """True only for a targeted htmx request (not boosted navigation or history restore)."""
+    h = request.headers
+    return (h.get("HX-Request") == "true" and h.get("HX-Boosted") != "true"
+            and h.get("HX-History-Restore-Request") != "true")
+
+
+def render_page_or_fragment(page: str, fragment: str, status: int = 200, **ctx):
+    """Render the fragment for a targeted htmx request, else the full page."""
+    template = fragment if wants_fragment() else page
+    resp = make_response(render_template(template, **ctx), status)
+    resp.vary.add("HX-Request")
+    resp.vary.add("HX-Boosted")
+    return resp
+
+
+def no_store(view):
+    """Mark a personal page so no browser, proxy or kiosk keeps a copy."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        resp = make_response(view(*args, **kwargs))
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+    return wrapped
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target if it is a local path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    target = target.replace("\\", "/").strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def rerender_on_csrf_error(view):
+    """Mark a FlaskForm view as safe to call again when its CSRF token has expired."""
+    view.rerender_on_csrf_error = True
+    return view

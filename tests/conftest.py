@@ -1,0 +1,107 @@
+"""Fixtures: a fresh app and database per test (SQLite in tmp, or TEST_DATABASE_URL)."""
+
+import os
+import re
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from community import create_app
+from community.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'name="csrf_token" value="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """Each request gets its own app context, so `g` (Flask-Login, CSRF) and the database
+    session are fresh per request as in production, while the test keeps its own."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()  # the test's setup is visible to the request; no stale snapshot
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def make_app(tmp_path, **overrides):
+    """Create the app on a fresh, empty database with all tables."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": PG_URL or "sqlite:///test.sqlite",
+        "PIN_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SQLITE_SYNCHRONOUS": "OFF",
+    }
+    config.update(overrides)
+    app = create_app(config, instance_path=str(tmp_path / "instance"))
+    app.test_client_class = Client
+    with app.app_context():
+        if PG_URL:
+            db.drop_all()
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if PG_URL:
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token in a rendered page."""
+    m = CSRF_RE.search(html)
+    assert m, "no csrf_token in page"
+    return m.group(1) or m.group(2)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def token(self, path="/login") -> str:
+        return csrf_token(self._client.get(path).get_data(as_text=True))
+
+    def login(self, login="13800000001", pin="135790", next_url=None):
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return self._client.post(url, data={"login": login, "pin": pin,
+                                            "csrf_token": self.token()})
+
+    def logout(self):
+        return self._client.post("/logout", data={"csrf_token": self.token("/")})
+
+    def post(self, url, data=None, token_from=None, **kw):
+        """POST a form with a fresh CSRF token taken from token_from (default: url)."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(token_from or url))
+        return self._client.post(url, data=data, **kw)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo(app):
+    """The full demo data set, as `make run` loads it."""
+    from community.demo import seed_all
+    return seed_all.run()
