@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench setup db translations clean
+.PHONY: run test lint bench setup db translations i18n clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ node_modules/.installed: package.json package-lock.json
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -q -d community/translations
+
+# Re-extract the messages after changing user-facing text; then fill in the English .po.
+i18n: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o /tmp/yst-messages.pot . 2>/dev/null || $(VENV)/bin/pybabel extract -F babel.cfg -k _l -o /tmp/yst-messages.pot .
+	$(VENV)/bin/pybabel update -i /tmp/yst-messages.pot -d community/translations
 
 db: $(VENV)/.installed translations
 	$(FLASK) db upgrade

@@ -20,9 +20,9 @@ def create_app(test_config=None, instance_path=None):
     _refuse_dev_secret(app)
 
     from . import database, errors, hooks, models  # noqa: F401
-    from .notify import service as _notify  # noqa: F401 - registers its to-do section
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
+    from .notify import service as _notify  # noqa: F401 - registers its to-do section
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))

@@ -50,14 +50,13 @@ def _expire_idle_session():
     limit = current_app.config["PERMANENT_SESSION_LIFETIME"]
     now = clock.now()
     seen = session.get("seen")
-    if "_user_id" in session and seen is not None:
-        if now - datetime.fromtimestamp(seen) > limit:
-            kiosk = session.get("kiosk_device")
-            logout_user()
-            session.clear()
-            if kiosk:
-                session["kiosk_device"] = kiosk
-            g.session_expired = True
+    if "_user_id" in session and seen is not None and now - datetime.fromtimestamp(seen) > limit:
+        kiosk = session.get("kiosk_device")
+        logout_user()
+        session.clear()
+        if kiosk:
+            session["kiosk_device"] = kiosk
+        g.session_expired = True
     if "_user_id" in session:
         session["seen"] = int(now.timestamp())
 

@@ -3,26 +3,27 @@
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 
 from .access import is_staff
 
 # (endpoint, label, who): who is "all", "user" (logged in) or "staff".
 ENTRIES = [
-    ("home.index", "首页", "all"),
-    ("issues.index", "议题", "user"),
-    ("meetings.index", "会议", "user"),
-    ("ballots.index", "投票", "user"),
-    ("board.index", "公开栏", "all"),
-    ("volunteer.index", "走访", "volunteer"),
-    ("home.profile", "我的", "user"),
-    ("home.staff", "管理", "staff"),
+    ("home.index", _l("首页"), "all"),
+    ("issues.index", _l("议题"), "user"),
+    ("meetings.index", _l("会议"), "user"),
+    ("ballots.index", _l("投票"), "user"),
+    ("board.index", _l("公开栏"), "all"),
+    ("volunteer.index", _l("走访"), "volunteer"),
+    ("home.profile", _l("我的"), "user"),
+    ("home.staff", _l("管理"), "staff"),
 ]
 
 
 @dataclass
 class MenuItem:
     key: int
-    label: str
+    label: object  # a lazy translated string
     url: str
     endpoint: str
 

@@ -2,6 +2,7 @@
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -9,15 +10,15 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 
 MESSAGES = {
-    400: ("请求有误", "这个请求看不懂。请返回上一页再试一次。"),
-    403: ("没有权限", "您没有权限查看或办理这件事。如有疑问，请联系社区工作人员。"),
-    404: ("找不到页面", "这个页面不存在，可能已经删除或地址写错了。"),
-    405: ("不能这样操作", "这个页面不能这样打开，请从菜单进入。"),
-    413: ("文件太大", "上传的文件太大了，请换一个小一点的文件。"),
-    422: ("填写有误", "填写的内容有误，请返回修改。"),
-    429: ("操作太频繁", "操作太频繁了，请休息一会儿再试。"),
-    500: ("系统出错", "系统出了点问题，我们会尽快修好。请稍后再试。"),
-    503: ("系统暂停服务", "系统暂时不能使用，您的操作没有保存。请稍后再试。"),
+    400: (_l("请求有误"), _l("这个请求看不懂。请返回上一页再试一次。")),
+    403: (_l("没有权限"), _l("您没有权限查看或办理这件事。如有疑问，请联系社区工作人员。")),
+    404: (_l("找不到页面"), _l("这个页面不存在，可能已经删除或地址写错了。")),
+    405: (_l("不能这样操作"), _l("这个页面不能这样打开，请从菜单进入。")),
+    413: (_l("文件太大"), _l("上传的文件太大了，请换一个小一点的文件。")),
+    422: (_l("填写有误"), _l("填写的内容有误，请返回修改。")),
+    429: (_l("操作太频繁"), _l("操作太频繁了，请休息一会儿再试。")),
+    500: (_l("系统出错"), _l("系统出了点问题，我们会尽快修好。请稍后再试。")),
+    503: (_l("系统暂停服务"), _l("系统暂时不能使用，您的操作没有保存。请稍后再试。")),
 }
 
 
@@ -37,7 +38,7 @@ def render_error(code: int, detail: str | None = None):
         # htmx 2 drops error responses unless told; our responseHandling swaps 4xx/5xx and
         # these headers make it replace the whole page so the message is always seen.
         headers.update({"HX-Retarget": "body", "HX-Reswap": "innerHTML"})
-    html = render_template("errors/error.html", code=code, title=_(title), text=_(text),
+    html = render_template("errors/error.html", code=code, title=title, text=text,
                            detail=detail)
     return html, code, headers
 
