@@ -21,11 +21,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d community/translations
+	$(VENV)/bin/pybabel compile -d community/translations --statistics >/dev/null
 
 # Re-extract the messages after changing user-facing text; then fill in the English .po.
 i18n: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o /tmp/yst-messages.pot . 2>/dev/null || $(VENV)/bin/pybabel extract -F babel.cfg -k _l -o /tmp/yst-messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o /tmp/yst-messages.pot . >/dev/null
 	$(VENV)/bin/pybabel update -i /tmp/yst-messages.pot -d community/translations
 
 db: $(VENV)/.installed translations
