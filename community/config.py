@@ -18,6 +18,7 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("COOKIE_SECURE", "0") == "1",
         "SESSION_COOKIE_NAME": "ysting",
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+        "KIOSK_IDLE_SECONDS": 60,  # a kiosk session ends after a minute without a touch
         "SESSION_REFRESH_EACH_REQUEST": True,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "WTF_CSRF_SSL_STRICT": False,
@@ -25,6 +26,9 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": "60 per 10 minutes",
+        # A 6-digit PIN has only 10^6 values, so no hash makes a stolen table safe; the lockout
+        # is the real defence. Half scrypt's default cost keeps a 1,000-resident import ~1 min.
+        "PIN_HASH_METHOD": "scrypt:16384:8:1",
         "PIN_MAX_FAILURES": 10,
         "PIN_FAILURE_WINDOW": timedelta(minutes=15),
         "PIN_LOCK_TIME": timedelta(minutes=15),

@@ -1,7 +1,7 @@
 """Per-request plumbing: login loading, idle timeout, security headers, gzip, template globals."""
 
 import gzip
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Response, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -36,18 +36,21 @@ def _load_user(user_id: str):
 
 
 def _unauthorized():
-    """Send the user to the login page; an htmx request is told to navigate there whole."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    """Send the user to the login page (the keypad one at a kiosk); htmx navigates whole."""
+    login = "kiosk.login" if session.get("kiosk_device") else "auth.login"
+    target = url_for(login, next=request.full_path.rstrip("?"))
     if request.headers.get("HX-Request") == "true":
         return Response(status=204, headers={"HX-Redirect": target})
     return redirect(target, 303)
 
 
 def _expire_idle_session():
-    """Log out a session idle for longer than the limit (30 minutes by default)."""
+    """Log out a session idle for longer than the limit (30 minutes; 60 s at a kiosk)."""
     if request.endpoint in ("assets.serve", "static"):
         return
     limit = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    if session.get("kiosk_device"):
+        limit = timedelta(seconds=current_app.config["KIOSK_IDLE_SECONDS"])
     now = clock.now()
     seen = session.get("seen")
     if "_user_id" in session and seen is not None and now - datetime.fromtimestamp(seen) > limit:

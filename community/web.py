@@ -3,7 +3,7 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import make_response, render_template, request
+from flask import make_response, render_template, request, session
 
 
 def wants_fragment() -> bool:
@@ -20,6 +20,11 @@ def render_page_or_fragment(page: str, fragment: str, status: int = 200, **ctx):
     resp.vary.add("HX-Request")
     resp.vary.add("HX-Boosted")
     return resp
+
+
+def current_channel() -> str:
+    """The channel to record on what this request submits: "kiosk" at a registered kiosk."""
+    return "kiosk" if session.get("kiosk_device") else "web"
 
 
 def no_store(view):

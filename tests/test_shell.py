@@ -114,3 +114,11 @@ def test_missing_csrf_on_plain_action_is_a_friendly_400(client):
 def test_english_catalogue(client):
     html = client.get("/login?lang=en").get_data(as_text=True)
     assert "Log in" in html
+
+
+def test_field_errors_are_marked_and_no_none_attributes(client):
+    assert '"None"' not in client.get("/login").get_data(as_text=True)
+    html = client.post("/login", data={"login": "x"}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in html and 'class="invalid"' in html
+    assert 'aria-describedby="login-error login-hint"' in html
+    assert '"None"' not in html

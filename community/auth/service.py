@@ -34,9 +34,17 @@ def authenticate(login: str, pin: str) -> Resident:
     cfg = current_app.config
     resident = find_resident(login)
     if resident is None:
-        method = cfg.get("PIN_HASH_METHOD", "scrypt")
+        method = cfg["PIN_HASH_METHOD"]
         check_pin(_DUMMY_HASH.setdefault(method, hash_pin("000000")), pin)
         raise LoginFailed
+    if check_resident_pin(resident, pin):
+        return resident
+    raise LoginFailed
+
+
+def check_resident_pin(resident: Resident, pin: str) -> bool:
+    """Check the resident's own PIN (at login, or to confirm an assisted vote), counting
+    failures toward the same per-account lockout; raise AccountLocked while locked."""
     now = clock.now()
     if resident.locked_until and resident.locked_until > now:
         raise AccountLocked(resident.locked_until)
@@ -44,9 +52,9 @@ def authenticate(login: str, pin: str) -> Resident:
         resident.pin_failures, resident.pin_failures_since = 0, None
         resident.locked_until = None
         db.session.commit()
-        return resident
+        return True
     _count_failure(resident, now)
-    raise LoginFailed
+    return False
 
 
 def _count_failure(resident: Resident, now: datetime) -> None:

@@ -7,7 +7,9 @@ from ..units.models import Unit
 from . import base
 
 # Each later area adds its module here; each has seed(ctx: base.DemoContext).
-AREA_SEEDS: list[str] = []
+AREA_SEEDS: list[str] = ["community.issues.demo", "community.meetings.demo",
+                         "community.volunteer.demo", "community.ballots.demo",
+                         "community.projects.demo", "community.evaluations.demo"]
 
 
 def is_seeded() -> bool:

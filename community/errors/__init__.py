@@ -56,7 +56,10 @@ def _csrf_error(e: CSRFError):
     if getattr(view, "rerender_on_csrf_error", False):
         # The view's FlaskForm sees the same bad token, fails validation and re-renders
         # the typed values with a plain message; nothing is saved.
-        return view(**(request.view_args or {}))
+        try:
+            return view(**(request.view_args or {}))
+        except HTTPException as refused:  # e.g. the view's own 403/404 for this user
+            return _http_error(refused)
     return render_error(400, _("页面停留太久已过期，请返回上一页，刷新后再提交一次。"))
 
 

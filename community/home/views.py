@@ -1,6 +1,6 @@
 """Home ("my to-dos"), the welcome page, my profile, and the staff hub."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -38,7 +38,7 @@ def staff():
     return render_template("home/staff.html",
                            units=role_units(current_user, "worker", "party_reviewer",
                                             "supervisor"),
-                           views=current_app.view_functions)
+                           roles={r.role for r in current_user.roles})
 
 
 @bp.route("/healthz")

@@ -11,7 +11,7 @@ WEAK_PINS = {str(d) * 6 for d in range(10)} | {"123456", "654321", "012345", "54
 
 def hash_pin(pin: str) -> str:
     """Hash a PIN with the configured method (scrypt in production)."""
-    return generate_password_hash(pin, method=current_app.config.get("PIN_HASH_METHOD", "scrypt"))
+    return generate_password_hash(pin, method=current_app.config["PIN_HASH_METHOD"])
 
 
 def check_pin(pin_hash: str, pin: str) -> bool:

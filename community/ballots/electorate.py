@@ -1,0 +1,133 @@
+"""Freeze who may vote when a ballot opens, and look up whose vote a resident may cast."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import insert
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..access import households_in
+from ..extensions import db
+from ..residents.models import Membership, Resident, RoleAssignment
+from ..units.models import Household, Unit
+from .models import Ballot, Caster, Elector, Participation
+from .rules import owner_groups
+
+ADULT_AGE = 18
+
+
+@dataclass
+class Voter:
+    key: str
+    label: str
+    area: Decimal = Decimal("0")
+    casters: set[int] = field(default_factory=set)
+
+
+def freeze(ballot: Ballot) -> None:
+    """Write the electorate of an opening ballot; later moves in or out change nothing."""
+    voters = _voters(ballot)
+    if voters:
+        db.session.execute(insert(Elector), [
+            {"ballot_id": ballot.id, "voter_key": v.key, "label": v.label[:120], "heads": 1,
+             "area": v.area} for v in voters])
+    rows = [{"ballot_id": ballot.id, "voter_key": v.key, "resident_id": r}
+            for v in voters for r in sorted(v.casters)]
+    if rows:
+        db.session.execute(insert(Caster), rows)
+    ballot.eligible_heads = len(voters)
+    ballot.eligible_area = sum((v.area for v in voters), Decimal("0")) if ballot.weighs_area \
+        else Decimal("0")
+
+
+def _voters(ballot: Ballot) -> list[Voter]:
+    if ballot.rule == "representatives":
+        return _representatives(ballot)
+    households = _households(ballot)
+    if ballot.basis == "resident":
+        return _adults(households)
+    if ballot.basis == "household":
+        return _households_as_voters(households)
+    return _owners(households)
+
+
+def _households(ballot: Ballot) -> list[Household]:
+    stmt = households_in(ballot.unit).options(
+        selectinload(Household.members).selectinload(Membership.resident),
+        selectinload(Household.building))
+    if ballot.entrance:
+        stmt = stmt.where(Household.address.startswith(ballot.entrance, autoescape=True))
+    return list(db.session.scalars(stmt.order_by(Household.id)))
+
+
+def is_adult(resident: Resident) -> bool:
+    """18 or older this year (the roster keeps the birth year only; unknown is not adult)."""
+    age = resident.age_in(clock.now().year)
+    return age is not None and age >= ADULT_AGE
+
+
+def _adults(households: list[Household]) -> list[Voter]:
+    voters: dict[int, Voter] = {}
+    for hh in households:
+        for m in hh.members:
+            if is_adult(m.resident) and m.resident_id not in voters:
+                voters[m.resident_id] = Voter(f"r{m.resident_id}", m.resident.name,
+                                              casters={m.resident_id})
+    return list(voters.values())
+
+
+def _households_as_voters(households: list[Household]) -> list[Voter]:
+    # A 户 is an address where someone lives; empty flats are no household to ask.
+    return [Voter(f"h{hh.id}", hh.label,
+                  casters={m.resident_id for m in hh.members if is_adult(m.resident)})
+            for hh in households if hh.members]
+
+
+def _owners(households: list[Household]) -> list[Voter]:
+    by_id = {hh.id: hh for hh in households}
+    groups = owner_groups(
+        (hh.id, [m.resident_id for m in hh.members if m.is_owner], hh.area_m2,
+         hh.developer_held) for hh in households)
+    voters = []
+    for g in groups:
+        label = "、".join(by_id[k].label for k in g.unit_keys)
+        if g.developer:
+            label = f"建设单位未售出部分（{label}）"
+        voters.append(Voter(f"o{g.key}", label, g.area, set(g.owner_keys)))
+    return voters
+
+
+def _representatives(ballot: Ballot) -> list[Voter]:
+    stmt = (db.select(Resident).join(RoleAssignment).join(Unit, RoleAssignment.unit_id == Unit.id)
+            .where(RoleAssignment.role == "representative",
+                   Unit.path.startswith(ballot.unit.path)).distinct().order_by(Resident.id))
+    return [Voter(f"r{r.id}", r.name, casters={r.id}) for r in db.session.scalars(stmt)]
+
+
+@dataclass
+class MyVote:
+    """One vote a resident may cast, and whether (and by whom) it was cast."""
+    key: str
+    label: str
+    done: Participation | None
+
+
+def my_votes(ballot: Ballot, resident) -> list[MyVote]:
+    """The votes this resident may cast on the ballot, with any participation already made."""
+    if not getattr(resident, "is_authenticated", False):
+        return []
+    rows = db.session.execute(
+        db.select(Elector.voter_key, Elector.label, Participation)
+        .join(Caster, (Caster.ballot_id == Elector.ballot_id)
+              & (Caster.voter_key == Elector.voter_key))
+        .outerjoin(Participation, (Participation.ballot_id == Elector.ballot_id)
+                   & (Participation.voter_key == Elector.voter_key))
+        .where(Caster.ballot_id == ballot.id, Caster.resident_id == resident.id)
+        .order_by(Elector.voter_key)).all()
+    return [MyVote(k, label, p) for k, label, p in rows]
+
+
+def may_cast(ballot: Ballot, resident_id: int, key: str) -> bool:
+    """True when the resident is one of those who may cast this voter's vote."""
+    return db.session.get(Caster, (ballot.id, key, resident_id)) is not None

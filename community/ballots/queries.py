@@ -1,0 +1,77 @@
+"""Read-only look-ups: settings up the tree, the ballots a resident sees, who voted."""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+
+from .. import clock
+from ..access import home_units
+from ..extensions import db
+from ..residents.models import Resident, RoleAssignment
+from ..units.models import Unit
+from . import results
+from .models import Ballot, BallotSetting, Caster, Participation
+
+DEFAULT_NOTICE_DAYS = 7
+RECENT = timedelta(days=30)
+
+
+def notice_days_for(unit: Unit) -> int:
+    """The 公示期 in days for owners' votes in this unit: its own setting or its nearest
+    ancestor's, else 7 days."""
+    ids = unit.ancestor_ids()
+    rows = dict(db.session.execute(db.select(BallotSetting.unit_id, BallotSetting.notice_days)
+                                   .where(BallotSetting.unit_id.in_(ids))).all())
+    found = [rows[i] for i in reversed(ids) if i in rows]
+    return found[0] if found else DEFAULT_NOTICE_DAYS
+
+
+def already_message(done: Participation, resident) -> str:
+    """"您已投过票" or "本户已由 X 投票", naming the channel."""
+    how = results.CHANNEL_LABELS[done.channel]
+    if done.resident_id == getattr(resident, "id", None):
+        return _("您已投过票（%(how)s），不能再投。", how=how)
+    name = done.resident.name if done.resident else _("现场表决")
+    return _("本户已由 %(name)s 投票（%(how)s），不能再投。", name=name, how=how)
+
+
+def ballots_for(resident) -> list[Ballot]:
+    """Ballots of the units the resident lives in or serves: open, announced, recently closed."""
+    ids = [u.id for u in home_units(resident)] + [
+        i for r in resident.roles for i in r.unit.ancestor_ids()]
+    where = [Ballot.unit_id.in_(ids)] + [Unit.path.startswith(r.unit.path) for r in resident.roles]
+    first = db.case({"open": 0, "scheduled": 1}, value=Ballot.status, else_=2)
+    stmt = (db.select(Ballot).join(Unit, Ballot.unit_id == Unit.id)
+            .where(db.or_(*where), db.or_(Ballot.status != "closed",
+                                          Ballot.closed_at >= clock.now() - RECENT))
+            .order_by(first, Ballot.closes_at))
+    return list(db.session.scalars(stmt))
+
+
+def pending_ids(resident) -> set[int]:
+    """Open ballots where a vote this resident may cast has not been cast yet."""
+    voted = db.select(Participation.id).where(Participation.ballot_id == Caster.ballot_id,
+                                              Participation.voter_key == Caster.voter_key)
+    stmt = (db.select(Caster.ballot_id).join(Ballot, Ballot.id == Caster.ballot_id)
+            .where(Caster.resident_id == resident.id, Ballot.status == "open",
+                   ~voted.exists()))
+    return set(db.session.scalars(stmt))
+
+
+def worker_units(resident) -> list[Unit]:
+    """The units (and every unit below them) where the resident is a worker."""
+    paths = [r.unit.path for r in resident.roles if r.role == "worker"]
+    if not paths:
+        return []
+    stmt = db.select(Unit).where(db.or_(*[Unit.path.startswith(p) for p in paths]))
+    return sorted(db.session.scalars(stmt), key=lambda u: [int(x) for x in u.ancestor_ids()])
+
+
+def staff_of(unit: Unit, exclude=()) -> list[Resident]:
+    """Volunteers and workers over or within this unit (possible witnesses), by name."""
+    stmt = (db.select(Resident).join(RoleAssignment).join(Unit, RoleAssignment.unit_id == Unit.id)
+            .where(RoleAssignment.role.in_(("volunteer", "worker")),
+                   Unit.id.in_(unit.ancestor_ids()) | Unit.path.startswith(unit.path),
+                   Resident.id.not_in([r.id for r in exclude]))
+            .distinct().order_by(Resident.name))
+    return list(db.session.scalars(stmt))

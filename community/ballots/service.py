@@ -1,0 +1,292 @@
+"""Open, advance and close ballots; cast one vote per voter whatever the channel."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import abort, current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..audit.service import record
+from ..extensions import db
+from ..notify.service import notify, notify_many
+from ..residents.models import Resident
+from ..units.models import Unit
+from . import electorate, link, results
+from .errors import AlreadyVoted, BallotClosed, BallotError, NotEligible, NoticeTooShort, NotOpen
+from .models import (
+    Ballot,
+    BallotCount,
+    BallotOption,
+    Elector,
+    Participation,
+    SecretChoice,
+)
+from .queries import already_message, notice_days_for
+
+ABSTAIN = "弃权"
+# Receipt codes: no 0/O, 1/I/L, so they can be read aloud and copied by hand.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RULE_BASES = {"owners_ordinary": ("owner",), "owners_special": ("owner",),
+              "assembly": ("resident", "household"), "representatives": ("resident",)}
+
+
+@dataclass
+class Draft:
+    """What a worker asks for on /ballots/new."""
+    unit: Unit
+    title: str
+    basis: str
+    rule: str
+    options: list[str]
+    closes_at: datetime
+    opens_at: datetime | None = None
+    secret: bool = True
+    channels: list[str] = field(default_factory=lambda: ["web", "kiosk", "visit", "paper"])
+    entrance: str | None = None
+    notice_acknowledged: bool = False
+    submit_token: str | None = None
+    issue_id: int | None = None
+
+
+def new_receipt() -> str:
+    """A random 8-character receipt code (about 40 bits)."""
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+
+
+def get_ballot_or_404(ballot_id: int) -> Ballot:
+    """Load a ballot, opening or closing it first if its time has come."""
+    ballot = db.get_or_404(Ballot, ballot_id)
+    advance(ballot)
+    return ballot
+
+
+def _check_draft(d: Draft, now: datetime) -> None:
+    if d.basis not in RULE_BASES.get(d.rule, ("resident", "household", "owner")):
+        raise BallotError(_("这种表决规则不能用这种计票方式"), "basis")
+    labels = [x.strip() for x in d.options if x.strip()]
+    if len(labels) < 2 or len(set(labels)) != len(labels):
+        raise BallotError(_("至少要有两个不同的选项，每行一个"), "options")
+    if len(labels) > 10 or max(map(len, labels)) > 40:
+        raise BallotError(_("最多10个选项，每个选项最多40个字"), "options")
+    start = d.opens_at or now
+    if d.closes_at <= max(start, now):
+        raise BallotError(_("结束时间要晚于开始时间和现在"), "closes_at")
+    if d.secret and "assembly" in d.channels:
+        raise BallotError(_("无记名投票不能用现场举手表决"), "channels")
+    if d.basis == "owner" and not d.notice_acknowledged:
+        days = notice_days_for(d.unit)
+        if start - now < timedelta(days=days):
+            raise NoticeTooShort(_("业主表决应提前 %(days)d 天公示，现在离开始投票不足 "
+                                   "%(days)d 天。如确需发起，请勾选“已知晓公示期不足，仍要发起”。",
+                                   days=days), "acknowledge")
+
+
+def create_ballot(d: Draft, actor: Resident) -> Ballot:
+    """Announce a ballot; with no opening time it opens (and freezes its electorate) now.
+    A resent form (same submit_token) finds the ballot it made instead of a second one."""
+    now = clock.now()
+    if d.submit_token and (done := _by_token(d.submit_token)):
+        return done
+    _check_draft(d, now)
+    try:
+        ballot = build_ballot(d, actor, now)
+    except IntegrityError:  # the same form submitted twice at once
+        db.session.rollback()
+        return _by_token(d.submit_token) or abort(409)
+    db.session.commit()
+    return ballot
+
+
+def build_ballot(d: Draft, actor: Resident, now: datetime) -> Ballot:
+    """Add the ballot, its options and counters to the transaction (the caller commits);
+    open it when its opening time has come."""
+    ballot = Ballot(unit=d.unit, title=d.title.strip(), basis=d.basis, rule=d.rule,
+                    secret=d.secret, channels=",".join(d.channels), entrance=d.entrance or None,
+                    opens_at=d.opens_at or now, closes_at=d.closes_at, status="scheduled",
+                    created_by_id=actor.id, submit_token=d.submit_token, issue_id=d.issue_id)
+    labels = [x.strip() for x in d.options if x.strip()]
+    ballot.options = [BallotOption(position=i, label=label, abstain=label == ABSTAIN)
+                      for i, label in enumerate(labels, 1)]
+    db.session.add(ballot)
+    db.session.flush()
+    db.session.add_all([BallotCount(ballot_id=ballot.id, option_id=o.id) for o in ballot.options])
+    notice = notice_days_for(d.unit) if d.basis == "owner" else 0
+    record("ballot_created", ballot, actor=actor, unit_id=ballot.unit_id, title=ballot.title,
+           rule=d.rule, basis=d.basis, secret=d.secret, channels=ballot.channels,
+           opens_at=ballot.opens_at, closes_at=ballot.closes_at, notice_days=notice,
+           notice_short=bool(notice) and ballot.opens_at - now < timedelta(days=notice),
+           notice_acknowledged=d.notice_acknowledged)
+    if ballot.opens_at <= now:
+        _open(ballot, actor)
+    return ballot
+
+
+def site_path(endpoint: str, **values) -> str:
+    """A path on this site for a notice, also when cron closes a ballot (no request)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def _by_token(token: str) -> Ballot | None:
+    return db.session.scalar(db.select(Ballot).where(Ballot.submit_token == token))
+
+
+def _claim(ballot: Ballot, old: str, new: str, due: datetime | None) -> bool:
+    """Move the ballot from one state to the next exactly once, even with racing requests.
+
+    The conditional UPDATE is the first statement of a fresh transaction, so on SQLite it
+    queues for the write lock, and on PostgreSQL the loser waits and then matches no row."""
+    db.session.commit()
+    stmt = update(Ballot).where(Ballot.id == ballot.id, Ballot.status == old)
+    if due is not None:
+        column = Ballot.opens_at if old == "scheduled" else Ballot.closes_at
+        stmt = stmt.where(column <= due)
+    won = db.session.execute(stmt.values(status=new)).rowcount == 1
+    if not won:
+        db.session.rollback()
+    db.session.refresh(ballot)
+    return won
+
+
+def _open(ballot: Ballot, actor=None) -> None:
+    ballot.status = "open"
+    electorate.freeze(ballot)
+    record("ballot_opened", ballot, actor=actor, unit_id=ballot.unit_id,
+           heads=ballot.eligible_heads, area=ballot.eligible_area)
+
+
+def advance(ballot: Ballot) -> None:
+    """Open a ballot whose opening time has come, close one whose closing time has passed."""
+    now = clock.now()
+    due = ballot.status == "scheduled" and ballot.opens_at <= now
+    if due and _claim(ballot, "scheduled", "open", now):
+        _open(ballot)
+        db.session.commit()
+    if ballot.status == "open" and ballot.closes_at <= now:
+        close_ballot(ballot, None)
+
+
+def advance_due() -> int:
+    """Open and close every ballot whose time has come (cron, and lists); returns how many."""
+    now = clock.now()
+    due = db.session.scalars(db.select(Ballot).where(
+        ((Ballot.status == "scheduled") & (Ballot.opens_at <= now))
+        | ((Ballot.status == "open") & (Ballot.closes_at <= now)))).all()
+    for ballot in due:
+        advance(ballot)
+    return len(due)
+
+
+def close_ballot(ballot: Ballot, actor: Resident | None) -> bool:
+    """Close the ballot (a worker now, or anyone after its closing time), publish the result
+    to the voters' to-dos; False when it was not open (already closed by someone else)."""
+    if not _claim(ballot, "open", "closed", None if actor else clock.now()):
+        return False
+    publish_result(ballot, actor)
+    db.session.commit()
+    return True
+
+
+def publish_result(ballot: Ballot, actor: Resident | None) -> None:
+    """Decide a ballot that has just closed, tell its voters, audit it (the caller commits)."""
+    ballot.status, ballot.closed_at = "closed", clock.now()
+    verdict = results.verdict_for(ballot)
+    ballot.outcome = verdict.outcome
+    _rewrite_choices(ballot)
+    voters = db.session.scalars(db.select(Resident).join(
+        Participation, Participation.resident_id == Resident.id)
+        .where(Participation.ballot_id == ballot.id))
+    word = results.OUTCOME_LABELS[verdict.outcome]
+    notify_many(voters, _("表决结果：%(title)s——%(word)s", title=ballot.title, word=word),
+                site_path("ballots.results", ballot_id=ballot.id))
+    record("ballot_closed", ballot, actor=actor, unit_id=ballot.unit_id,
+           outcome=verdict.outcome, reason=verdict.reason, by="worker" if actor else "time")
+    link.move_issue(ballot, verdict.outcome, actor)
+
+
+def _rewrite_choices(ballot: Ballot) -> None:
+    """Write the choices again in receipt order in one transaction, so no physical order or
+    transaction id (PostgreSQL's xmin) is left from the moment each vote came in."""
+    rows = db.session.execute(db.select(SecretChoice.receipt, SecretChoice.option_id)
+                              .where(SecretChoice.ballot_id == ballot.id)
+                              .order_by(SecretChoice.receipt)).all()
+    db.session.execute(db.delete(SecretChoice).where(SecretChoice.ballot_id == ballot.id))
+    if rows:
+        db.session.execute(db.insert(SecretChoice), [
+            {"receipt": r, "ballot_id": ballot.id, "option_id": o} for r, o in rows])
+
+
+def record_vote(ballot: Ballot, option: BallotOption, key: str, channel: str, receipt: str,
+                **who) -> None:
+    """Add one vote to the transaction: participation, the choice apart, the running count.
+    `who`: resident_id, assisted_by_id, witness_id, entered_by_id."""
+    db.session.add(Participation(ballot_id=ballot.id, voter_key=key, channel=channel,
+                                 option_id=None if ballot.secret else option.id, **who))
+    db.session.flush()  # the unique constraint speaks here, before anything else is written
+    db.session.add(SecretChoice(receipt=receipt, ballot_id=ballot.id, option_id=option.id))
+    area = db.session.scalar(db.select(Elector.area).where(
+        Elector.ballot_id == ballot.id, Elector.voter_key == key))
+    db.session.execute(update(BallotCount).where(
+        BallotCount.ballot_id == ballot.id, BallotCount.option_id == option.id).values(
+        heads=BallotCount.heads + 1, area_cm=BallotCount.area_cm + int(area * 100)))
+
+
+def lock_open(ballot: Ballot, channel: str) -> None:
+    """Refuse unless the ballot takes votes now by this channel. On PostgreSQL this holds a
+    share lock on the ballot row, so a closing worker waits for votes under way."""
+    status, opens, closes = db.session.execute(
+        db.select(Ballot.status, Ballot.opens_at, Ballot.closes_at)
+        .where(Ballot.id == ballot.id).with_for_update(read=True)).one()
+    now = clock.now()
+    if status == "scheduled" or opens > now:
+        raise NotOpen(_("投票还没有开始，请到开始时间后再来。"))
+    if status == "closed" or closes <= now:
+        raise BallotClosed(_("投票已经结束，不能再投了。"))
+    if channel not in ballot.channel_list:
+        raise NotEligible(_("这次表决不接受这种投票方式。"))
+
+
+def cast_vote(ballot: Ballot, resident: Resident, option: BallotOption, channel: str, *,
+              key: str, receipt: str, assisted_by: Resident | None = None,
+              witness: Resident | None = None) -> str:
+    """Cast the resident's vote for voter `key` and return its receipt code. A retry carrying
+    the same receipt (a double tap, a resent form) returns that receipt and counts once."""
+    try:
+        lock_open(ballot, channel)
+        if option.ballot_id != ballot.id or not electorate.may_cast(ballot, resident.id, key):
+            raise NotEligible(_("您不在这次表决的投票人名单中。"))
+        record_vote(ballot, option, key, channel, receipt, resident_id=resident.id,
+                    assisted_by_id=assisted_by.id if assisted_by else None,
+                    witness_id=witness.id if witness else None)
+        if assisted_by is not None:
+            _assisted(ballot, resident, key, assisted_by, witness)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _replay(ballot, key, receipt, resident)
+    return receipt
+
+
+def _assisted(ballot, resident, key, helper, witness) -> None:
+    # Never the choice: a secret ballot's audit row must not say how anyone voted.
+    record("ballot_assisted_vote", ballot, actor=helper, unit_id=ballot.unit_id,
+           resident_id=resident.id, voter_key=key, confirmed="witness" if witness else "pin",
+           witness_id=witness.id if witness else None)
+    notify(resident, _("志愿者 %(name)s 协助您投了票：%(title)s", name=helper.name,
+                       title=ballot.title), site_path("ballots.show", ballot_id=ballot.id))
+
+
+def _replay(ballot: Ballot, key: str, receipt: str, resident: Resident) -> str:
+    done = db.session.scalar(db.select(Participation).where(
+        Participation.ballot_id == ballot.id, Participation.voter_key == key))
+    if done is None:  # pragma: no cover - a receipt code collision; the voter tries again
+        raise BallotError(_("系统繁忙，请再提交一次。"))
+    if db.session.get(SecretChoice, receipt) is not None:
+        return receipt
+    raise AlreadyVoted(already_message(done, resident))

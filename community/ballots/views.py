@@ -1,0 +1,161 @@
+"""Voting: the list of ballots, a ballot, vote with a confirmation step, and the results."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access import belongs_to, has_role
+from ..extensions import login_manager
+from ..web import no_store, rerender_on_csrf_error
+from . import assist, electorate, qr, queries, service
+from . import results as counting
+from .errors import AlreadyVoted, BallotError, NotEligible
+from .forms import ReportForm, VoteForm, make_ticket, read_ticket
+
+bp = Blueprint("ballots", __name__)
+
+
+def get_member_ballot_or_403(ballot_id: int, public_when_closed: bool = False):
+    """Load a ballot for someone who lives in its unit or serves in it (staff above it,
+    volunteers in one of its buildings); 403 for anyone else."""
+    ballot = service.get_ballot_or_404(ballot_id)
+    if public_when_closed and ballot.status == "closed":
+        return ballot  # published on the notice board
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not (belongs_to(current_user, ballot.unit) or assist.serves(current_user, ballot)):
+        abort(403)
+    return ballot
+
+
+@bp.route("")
+@login_required
+def index():
+    """List the ballots of my community: open, announced and recently closed."""
+    service.advance_due()
+    return render_template("ballots/index.html", ballots=queries.ballots_for(current_user),
+                           pending=queries.pending_ids(current_user), labels=counting)
+
+
+def _show(ballot, form, message=None, status=200):
+    return render_template("ballots/show.html", ballot=ballot, form=form, message=message,
+                           votes=electorate.my_votes(ballot, current_user),
+                           report=ReportForm(), labels=counting,
+                           staff=has_role(current_user, "worker", ballot.unit),
+                           helper=assist.serves(current_user, ballot)), status
+
+
+@bp.route("/<int:ballot_id>")
+@login_required
+@no_store
+def show(ballot_id):
+    """Show the question, who may vote, and my voting form or how my vote was cast."""
+    ballot = get_member_ballot_or_403(ballot_id)
+    form = VoteForm()
+    form.setup_options(ballot)
+    return _show(ballot, form)
+
+
+def _status_of(error: BallotError) -> int:
+    return 403 if isinstance(error, NotEligible) else 409
+
+
+def _pick(ballot, form) -> tuple[str, str]:
+    """The voter and receipt of this confirmation: from its signed ticket, or chosen now."""
+    ticket = read_ticket(form.ticket.data, ballot.id)
+    if ticket:
+        return ticket
+    votes = electorate.my_votes(ballot, current_user)
+    if not votes:
+        raise NotEligible(_("您不在这次表决的投票人名单中。"))
+    waiting = [v for v in votes if v.done is None]
+    if not waiting:
+        raise AlreadyVoted(queries.already_message(votes[0].done, current_user))
+    return waiting[0].key, service.new_receipt()
+
+
+@bp.route("/<int:ballot_id>/vote", methods=("POST",))
+@rerender_on_csrf_error
+@login_required
+@no_store
+def vote(ballot_id):
+    """Check the chosen option and show the confirmation; once confirmed, cast the vote."""
+    ballot = get_member_ballot_or_403(ballot_id)
+    form = VoteForm()
+    form.setup_options(ballot)
+    if not form.validate_on_submit():
+        return _show(ballot, form, status=422)
+    try:
+        service.lock_open(ballot, _channel())
+        key, receipt = _pick(ballot, form)
+        if "confirmed" not in request.form:
+            return render_template("ballots/vote_confirm.html", ballot=ballot, form=form,
+                                   ticket=make_ticket(ballot.id, key, receipt))
+        receipt = service.cast_vote(ballot, current_user, form.chosen, _channel(), key=key,
+                                    receipt=receipt)
+    except BallotError as e:
+        return _show(ballot, form, e.message, _status_of(e))
+    session["receipt"] = [ballot.id, receipt]
+    return redirect(url_for("ballots.voted", ballot_id=ballot.id), 303)
+
+
+def _channel() -> str:
+    return "kiosk" if session.get("kiosk_device") else "web"
+
+
+@bp.route("/<int:ballot_id>/voted")
+@login_required
+@no_store
+def voted(ballot_id):
+    """Say the vote was recorded and show its receipt code."""
+    ballot = get_member_ballot_or_403(ballot_id)
+    kept = session.get("receipt") or [None, None]
+    receipt = kept[1] if kept[0] == ballot.id else None
+    if receipt is None and not any(v.done for v in electorate.my_votes(ballot, current_user)):
+        return redirect(url_for("ballots.show", ballot_id=ballot.id), 303)
+    return render_template("ballots/voted.html", ballot=ballot, receipt=receipt)
+
+
+@bp.route("/<int:ballot_id>/results")
+def results(ballot_id):
+    """Turnout (always), counts (live unless secret), and the verdict with its arithmetic."""
+    ballot = get_member_ballot_or_403(ballot_id, public_when_closed=True)
+    return render_template("ballots/results.html", r=counting.present(ballot), labels=counting,
+                           member=belongs_to(current_user, ballot.unit))
+
+
+@bp.route("/<int:ballot_id>/notice")
+def notice(ballot_id):
+    """The printable A4 results notice, with a QR code that opens the results page."""
+    ballot = get_member_ballot_or_403(ballot_id, public_when_closed=True)
+    if ballot.status != "closed":
+        return redirect(url_for("ballots.results", ballot_id=ballot.id), 303)
+    url = url_for("ballots.results", ballot_id=ballot.id, _external=True)
+    return render_template("ballots/notice.html", r=counting.present(ballot), labels=counting,
+                           qr=qr.svg(url), url=url)
+
+
+@bp.route("/<int:ballot_id>/receipts")
+def receipts(ballot_id):
+    """After closing: every receipt code with its choice, so voters can check theirs."""
+    ballot = get_member_ballot_or_403(ballot_id, public_when_closed=True)
+    if ballot.status != "closed":
+        abort(404)
+    page = request.args.get("page", 1, type=int) or 1
+    code = (request.args.get("code") or "").strip()[:20]
+    rows, more = counting.receipts(ballot, max(page, 1))
+    return render_template("ballots/receipts.html", ballot=ballot, rows=rows, more=more,
+                           page=page, code=code,
+                           found=counting.find_receipt(ballot, code) if code else None)
+
+
+@bp.route("/<int:ballot_id>/report", methods=("POST",))
+@login_required
+def report(ballot_id):
+    """Tell the workers that something was wrong with a vote a volunteer helped me cast."""
+    ballot = get_member_ballot_or_403(ballot_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        assist.report_problem(ballot, current_user, form.text.data or "")
+        flash(_("已告诉社区工作人员，他们会和您联系。"))
+    return redirect(url_for("ballots.show", ballot_id=ballot.id), 303)

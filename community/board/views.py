@@ -1,0 +1,148 @@
+"""居务公开栏: public pages (no login), the A4 print layout with a QR code, the Atom feed."""
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from ..access import has_role, require_role
+from ..clock import now
+from ..evaluations.service import settle_due
+from ..extensions import db
+from ..projects.service import lives_in
+from ..units.models import Unit
+from ..web import rerender_on_csrf_error
+from . import service
+from .forms import ObjectionForm, settings_form
+from .models import SECTION_LABELS, SECTIONS
+
+bp = Blueprint("board", __name__)
+PER_PAGE = 20
+
+
+@bp.context_processor
+def _clock():
+    return {"now_utc": now()}
+
+
+def _unit(unit_id: int) -> Unit:
+    unit = db.get_or_404(Unit, unit_id)
+    if unit.kind == "building":
+        abort(404)  # a building's board would come close to naming households
+    return unit
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code for url (no style attribute: the CSP forbids inline styles)."""
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(scale=4, border=4, svgclass="qr", lineclass=None,  # noqa: S704
+                                  title="扫码打开网上公开栏"))
+
+
+@bp.route("/")
+def index():
+    """Every community's and village's notice board."""
+    units = db.session.scalars(db.select(Unit).where(Unit.kind == "community")
+                               .order_by(Unit.path))
+    return _public(render_template("board/index.html", units=list(units)))
+
+
+@bp.route("/<int:unit_id>")
+def show(unit_id):
+    """The notice board: the latest items of every section, with dates and windows."""
+    unit = _unit(unit_id)
+    settle_due()
+    return _public(render_template("board/show.html", unit=unit, sections=service.board(unit),
+                                   children=[c for c in unit.children if c.kind != "building"],
+                                   can_configure=has_role(current_user, "worker", unit)))
+
+
+@bp.route("/<int:unit_id>/more/<section>")
+def section(unit_id, section):
+    """One section in full, page by page (Previous/Next)."""
+    unit = _unit(unit_id)
+    if section not in SECTIONS:
+        abort(404)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    items, total = service.section_items(unit, section, PER_PAGE, (page - 1) * PER_PAGE)
+    if page > 1 and not items:
+        abort(404)
+    return _public(render_template(
+        "board/section.html", unit=unit, section=section, label=SECTION_LABELS[section],
+        items=items, page=page, has_next=page * PER_PAGE < total, total=total))
+
+
+@bp.route("/<int:unit_id>/print")
+def print_view(unit_id):
+    """An A4 sheet to post on the wall, with a QR code to the online board."""
+    unit = _unit(unit_id)
+    url = url_for(".show", unit_id=unit.id, _external=True)
+    return _public(render_template("board/print.html", unit=unit, url=url, qr=qr_svg(url),
+                                   sections=service.board(unit, per_section=4)))
+
+
+@bp.route("/<int:unit_id>/feed.atom")
+def feed(unit_id):
+    """An Atom feed of the newest items of every section."""
+    unit = _unit(unit_id)
+    resp = make_response(render_template("board/feed.xml", unit=unit, items=service.feed(unit),
+                                         unit_epoch=now()))
+    resp.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return _public(resp)
+
+
+@bp.route("/<int:unit_id>/objection", methods=("GET", "POST"))
+@rerender_on_csrf_error
+@login_required
+def objection(unit_id):
+    """A resident of the unit objects to an item while its objection window is open."""
+    unit = _unit(unit_id)
+    section, key = request.values.get("section", ""), request.values.get("key", "")
+    item = service.find_item(unit, section, key)
+    if not lives_in(current_user, unit):
+        abort(403)
+    if not service.objection_open(item):
+        abort(404)
+    form = ObjectionForm()
+    if form.validate_on_submit():
+        service.file_objection(unit, item, current_user, form.text.data,
+                               form.submit_token.data)
+        flash("您的异议已提交，将作为议题办理。")
+        return redirect(url_for(".show", unit_id=unit.id), 303)
+    return render_template("board/objection.html", unit=unit, item=item, form=form,
+                           label=SECTION_LABELS[section]), 422 if form.errors else 200
+
+
+@bp.route("/<int:unit_id>/settings", methods=("GET", "POST"))
+@rerender_on_csrf_error
+@login_required
+def settings(unit_id):
+    """A worker sets how long each section stays up and its objection window."""
+    unit = _unit(unit_id)
+    require_role("worker", unit)
+    form = settings_form({s: service.settings_for(unit, s) for s in SECTIONS})
+    if form.validate_on_submit():
+        service.save_settings(unit, {s: (form[f"{s}_display"].data, form[f"{s}_objection"].data)
+                                     for s in SECTIONS}, current_user)
+        flash("已保存。")
+        return redirect(url_for(".show", unit_id=unit.id), 303)
+    return render_template("board/settings.html", unit=unit, form=form,
+                           sections=SECTIONS), 422 if form.errors else 200
+
+
+def _public(resp):
+    """Anonymous copies may be cached for a minute; a logged-in page stays no-store."""
+    resp = make_response(resp)
+    if not current_user.is_authenticated:
+        resp.headers["Cache-Control"] = "public, max-age=60"
+        resp.vary.add("Cookie")
+    return resp

@@ -1,0 +1,98 @@
+"""民事民评 pages: open a round, answer it once (confirmed on a second screen), see results."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..access import has_role, require_role
+from ..auth.forms import EmptyForm
+from ..extensions import db
+from ..projects.models import Project
+from ..projects.service import VIEWERS, lives_in
+from ..web import current_channel, no_store, rerender_on_csrf_error
+from . import service
+from .forms import AnswerForm, OpenForm
+from .models import CHOICE_LABELS, Evaluation
+
+bp = Blueprint("evaluations", __name__)
+
+
+def _load(evaluation_id: int) -> Evaluation:
+    """The evaluation, for those it served and the staff over the unit; closed when due."""
+    ev = db.get_or_404(Evaluation, evaluation_id)
+    unit = ev.project.unit
+    if not (lives_in(current_user, unit) or has_role(current_user, VIEWERS, unit)):
+        abort(403)
+    if ev.closed_at is None and not ev.is_open:
+        service.close_evaluation(ev)
+    return ev
+
+
+@bp.route("/new", methods=("GET", "POST"))
+@rerender_on_csrf_error
+@login_required
+def new():
+    """The supervision committee opens a round of evaluation of a finished project."""
+    project = db.get_or_404(Project, request.args.get("project_id", type=int))
+    require_role("supervisor", project.unit)
+    form = OpenForm()
+    if form.validate_on_submit():
+        try:
+            ev = service.open_evaluation(project, current_user, form.closes_at, form.fraction,
+                                         form.by_household.data, form.submit_token.data)
+            return redirect(url_for(".show", evaluation_id=ev.id), 303)
+        except service.EvaluationError as e:
+            (getattr(form, e.field) if e.field else form.closes_on).errors.append(e.message)
+    return render_template("evaluations/new.html", project=project, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:evaluation_id>")
+@login_required
+@no_store
+def show(evaluation_id):
+    """The question and my answer; the results once closed (staff see them live)."""
+    ev = _load(evaluation_id)
+    return render_template(
+        "evaluations/show.html", ev=ev, form=AnswerForm(), close_form=EmptyForm(),
+        mine=service.my_answer(ev, current_user), may_answer=lives_in(current_user,
+                                                                      ev.project.unit),
+        supervisor=has_role(current_user, "supervisor", ev.project.unit),
+        staff=has_role(current_user, VIEWERS, ev.project.unit), tally=service.tally(ev),
+        percent=service.percent, comments=service.comments(ev), labels=CHOICE_LABELS)
+
+
+@bp.route("/<int:evaluation_id>/answer", methods=("POST",))
+@rerender_on_csrf_error
+@login_required
+@no_store
+def answer(evaluation_id):
+    """Check the answer, show it again to confirm, then record it (once)."""
+    ev = _load(evaluation_id)
+    if not lives_in(current_user, ev.project.unit):
+        abort(403)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return render_template("evaluations/answer.html", ev=ev, form=form), 422
+    if not form.confirmed.data:
+        return render_template("evaluations/confirm.html", ev=ev, form=form,
+                               label=CHOICE_LABELS[form.choice.data])
+    try:
+        service.answer(ev, current_user, form.choice.data, form.comment.data or "",
+                       channel=current_channel())
+        flash("您的评价已记录，谢谢！")
+    except service.EvaluationError as e:
+        flash(e.message, "error")
+    return redirect(url_for(".show", evaluation_id=ev.id), 303)
+
+
+@bp.route("/<int:evaluation_id>/close", methods=("POST",))
+@login_required
+def close(evaluation_id):
+    """The supervision committee ends the round now and publishes the result."""
+    ev = _load(evaluation_id)
+    require_role("supervisor", ev.project.unit)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.close_evaluation(ev, current_user)
+    flash("评价已结束，结果已公开。")
+    return redirect(url_for(".show", evaluation_id=ev.id), 303)

@@ -1,0 +1,92 @@
+"""Staff pages: the triage board, the decision on one issue, the printable dispatch list."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import clock
+from ..access import require_role, role_units
+from ..extensions import db
+from ..web import no_store, rerender_on_csrf_error
+from . import service, triage
+from .forms import MergeForm, ReasonForm, TriageForm
+from .models import Issue
+from .states import TRIAGEABLE
+from .views import bp as issues_bp
+from .views import load_issue, me
+
+bp = Blueprint("triage", __name__)
+
+
+def require_worker() -> None:
+    """Abort with 403 unless the current user is a worker somewhere."""
+    if not role_units(current_user, "worker"):
+        abort(403)
+
+
+@bp.route("")
+@login_required
+@no_store
+def index():
+    """Untriaged issues first, urgent on top, with their age; then the latest decisions."""
+    require_worker()
+    waiting, done = triage.triage_board(current_user)
+    return render_template("issues/triage_board.html", waiting=waiting, done=done,
+                           now=clock.now())
+
+
+@bp.route("/dispatch")
+@login_required
+@no_store
+def dispatch():
+    """The printable 三事分送清单 of a period: one A4 page per responsible body."""
+    require_worker()
+    start, end, error = triage.parse_period(request.args)
+    sheets = [] if error else triage.dispatch_sheets(current_user, start, end)
+    return render_template("issues/dispatch.html", sheets=sheets, start=start, end=end,
+                           error=error), 422 if error else 200
+
+
+def decision_forms() -> dict:
+    """The three ways to decide, each its own form on the decision page."""
+    return {"triage": TriageForm(), "reject": ReasonForm(prefix="reject"),
+            "merge": MergeForm(prefix="merge")}
+
+
+@issues_bp.route("/<int:issue_id>/triage", methods=("GET", "POST"))
+@rerender_on_csrf_error
+@login_required
+@no_store
+def decide(issue_id):
+    """Decide an issue: 大事/小事/微事 and who leads, or reject it, or merge it into another."""
+    issue = load_issue(issue_id)
+    require_role("worker", issue.unit)
+    forms = decision_forms()
+    action = request.form.get("action", "triage")
+    form = forms.get(action) or abort(400)
+    if request.method == "POST" and form.validate():
+        try:
+            _apply(action, issue, form)
+        except service.IssueError as e:
+            db.session.rollback()
+            form.form_errors.append(str(e))
+        else:
+            flash(_("第%(id)d号议题：%(status)s。", id=issue.id, status=issue.status_label))
+            return redirect(url_for("triage.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("issues/decide.html", issue=issue, forms=forms, action=action,
+                           open=issue.status in TRIAGEABLE), status
+
+
+def _apply(action: str, issue: Issue, form) -> None:
+    """Hand the validated decision to the triage service."""
+    if action == "reject":
+        return triage.reject_issue(issue, me(), form.reason.data)
+    if action == "merge":
+        target = db.session.get(Issue, form.into.data)
+        if target is None or not service.can_triage(current_user, target):
+            raise service.IssueError(_("找不到第%(id)d号议题，或它不在您负责的范围。",
+                                       id=form.into.data))
+        return triage.merge_issue(issue, target, me(), form.reason.data)
+    return triage.triage_issue(issue, me(), form.category.data, form.responsible.data,
+                               form.due_on.data, form.reason.data)

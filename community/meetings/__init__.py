@@ -1,0 +1,1 @@
+"""民事民议: deliberation bodies, meetings with agendas and attendance, minutes, Party review."""

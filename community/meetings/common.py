@@ -1,0 +1,68 @@
+"""Glue to the issue cycle, one-time form tokens, times in local words, meeting links."""
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import format_datetime
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..issues.service import InvalidTransition, change_status
+
+__all__ = ["InvalidTransition", "commit_once", "find_by_token", "local_time", "meeting_url",
+           "move_issue", "to_utc", "when"]
+
+
+def move_issue(issue, to_status: str, actor, note: str) -> bool:
+    """Move a linked issue along the cycle (timeline, audit, author's notice); caller commits."""
+    if issue is None or issue.status == to_status:
+        return False
+    change_status(issue, to_status, actor, note)
+    return True
+
+
+def find_by_token(model, token: str | None):
+    """The row a one-time form token already created, if any."""
+    if not token:
+        return None
+    return db.session.scalar(db.select(model).where(model.submit_token == token))
+
+
+def commit_once(model, row, token: str | None):
+    """Commit; when a parallel retry with the same token won, return its row instead."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if existing := find_by_token(model, token):
+            return existing
+        raise
+    return row
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def to_utc(day: date, at: time) -> datetime:
+    """A local date and clock time as the naive UTC the database keeps."""
+    return datetime.combine(day, at, _zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_time(dt: datetime) -> datetime:
+    """A stored naive UTC time in local time (for filling in forms)."""
+    return dt.replace(tzinfo=UTC).astimezone(_zone())
+
+
+def when(meeting) -> str:
+    """"3月15日（星期日）19:30–21:00" in local time."""
+    start = format_datetime(meeting.starts_at, "M月d日（EEEE）HH:mm")
+    return f"{start}–{format_datetime(meeting.ends_at, 'HH:mm')}"
+
+
+def meeting_url(meeting, external: bool = False) -> str:
+    """The agenda page's address (also outside a request, e.g. from the demo seed)."""
+    if has_request_context():
+        return url_for("meetings.show", meeting_id=meeting.id, _external=external)
+    return f"/meetings/{meeting.id}"

@@ -1,0 +1,86 @@
+"""What the meeting pages need besides the meeting: forms with their choices, page context."""
+
+from flask import flash, render_template
+from flask_login import current_user
+
+from ..issues.service import can_read as can_read_issue
+from . import service
+from .access import can_manage, has_started
+from .attendance import checkin_open
+from .common import local_time, to_utc, when
+from .forms import ItemForm, MeetingForm, NewMeetingForm, choices, with_token
+from .models import Body, Meeting
+from .service import MeetingError, Plan
+
+
+def field_error(form, error: MeetingError) -> None:
+    """Show a service's refusal beside its field (or at the top when it names none)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        flash(str(error), "error")
+        return
+    field.errors = [*field.errors, str(error)]
+    form._errors = None  # WTForms caches form.errors; let it see the new message
+
+
+def render_form(template: str, form, **ctx):
+    """Render a meeting form, 422 with its errors; a date or time typed wrongly is kept as
+    typed, in a text box (a date box may only hold a valid date)."""
+    for field in (form.date, form.starts, form.ends):
+        if field.errors:
+            field.render_kw = {**(field.render_kw or {}), "type": "text"}
+    return render_template(template, form=form, **ctx), 422 if form.errors else 200
+
+
+def issue_choices(body: Body, first=None) -> list:
+    """Issues that may go on this body's agenda, as form choices."""
+    pairs = [(i.id, f"#{i.id} {i.title}") for i in service.linkable_issues(body)]
+    return choices(([first] if first else []) + pairs)
+
+
+def new_meeting_form(body: Body) -> NewMeetingForm:
+    form = NewMeetingForm()
+    form.issues.choices = issue_choices(body)
+    return with_token(form)
+
+
+def item_form(meeting: Meeting, formdata=True) -> ItemForm:
+    form = ItemForm() if formdata else ItemForm(formdata=None)
+    form.issue_id.choices = issue_choices(meeting.body, (0, "不关联议题"))
+    return with_token(form)
+
+
+def edit_form(meeting: Meeting) -> MeetingForm:
+    """The meeting's details in local time, for the edit form."""
+    start, end = local_time(meeting.starts_at), local_time(meeting.ends_at)
+    return MeetingForm(data={"title": meeting.title, "kind": meeting.kind, "date": start.date(),
+                             "starts": start.time(), "ends": end.time(),
+                             "place": meeting.place, "mode": meeting.mode})
+
+
+def plan_from(form: MeetingForm, body: Body) -> Plan:
+    """What the form says, with local times turned into UTC."""
+    day = form.date.data
+    plan = Plan(title=form.title.data, kind=form.kind.data, place=form.place.data,
+                mode=form.mode.data, starts_at=to_utc(day, form.starts.data),
+                ends_at=to_utc(day, form.ends.data))
+    if isinstance(form, NewMeetingForm):
+        plan.agenda = [x.strip()[:60] for x in (form.agenda.data or "").splitlines() if x.strip()]
+        chosen = set(form.issues.data or [])
+        plan.issues = [i for i in service.linkable_issues(body) if i.id in chosen]
+        plan.repeat, plan.count = form.repeat.data, form.count.data or 1
+    return plan
+
+
+def show_context(meeting: Meeting, form: ItemForm | None = None) -> dict:
+    """The agenda page: what everyone sees, plus the tools for the unit's workers."""
+    manage = can_manage(current_user, meeting.body)
+    started = has_started(meeting)
+    ctx = {"meeting": meeting, "when": when(meeting), "manage": manage, "started": started,
+           "readable": {i.issue_id for i in meeting.items
+                        if i.issue is not None and can_read_issue(current_user, i.issue)},
+           "checkin": checkin_open(meeting),
+           "minutes": meeting.minutes_published_at is not None or manage}
+    if manage and not started:
+        ctx["item_form"] = form or item_form(meeting, formdata=False)
+    return ctx

@@ -1,0 +1,64 @@
+"""Write a report as an XLSX workbook (one sheet per area) or one CSV (sheet name first)."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .service import Report
+
+
+def to_xlsx(report: Report) -> bytes:
+    """The workbook: a cover sheet, then one sheet per area with a bold header row."""
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "说明"
+    cover.append(["单位", report.unit.name])
+    cover.append(["起始日期", report.start])
+    cover.append(["截止日期", report.end])
+    cover.append(["说明", "金额单位为元，精确到分；满意率 = (满意+基本满意) ÷ 全部评价"])
+    for sheet in report.sheets:
+        ws = wb.create_sheet(sheet.title)
+        ws.append(sheet.header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.rows:
+            ws.append([_cell(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00" if cell.value.as_tuple().exponent == -2 \
+                        else "0.0"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def to_csv(report: Report) -> bytes:
+    """One CSV (UTF-8 with BOM so spreadsheet programs read the Chinese): 表, then columns."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["表", "单位", report.unit.name, "期间", report.start, report.end])
+    for sheet in report.sheets:
+        writer.writerow([sheet.title, *sheet.header])
+        for row in sheet.rows:
+            writer.writerow([sheet.title, *["" if v is None else _text(v) for v in row]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _cell(value):
+    return value if value is not None else ""
+
+
+def _text(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def filename(report: Report, fmt: str) -> str:
+    return f"report-{report.unit.id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{fmt}"

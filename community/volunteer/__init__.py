@@ -1,0 +1,1 @@
+"""Volunteers' door-to-door mode: assigned buildings, households, visit log."""
