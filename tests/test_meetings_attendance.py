@@ -56,7 +56,7 @@ def test_a_resident_checks_in_once_with_the_code(client, auth, w, held):
     r = post_form(client, url, {"code": wrong})
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and f'value="{wrong}"' in html
-    assert re.search(r'id="code-error" role="alert"><li>签到码不对', html)
+    assert re.search(r'id="code-error" role="alert"><ul class="errors"><li>签到码不对', html)
     bad = post_form(client, url, {"code": "12a"})
     assert bad.status_code == 422 and "签到码是4位数字" in bad.get_data(as_text=True)
     assert count(Attendance) == 0
@@ -106,7 +106,7 @@ def test_worker_records_a_resident_without_a_phone_by_code(client, auth, w, held
     unknown = post_form(client, f"{page}/add", {"who": "13999999999"}, page=page)
     html = unknown.get_data(as_text=True)
     assert unknown.status_code == 422 and 'value="13999999999"' in html
-    assert re.search(r'id="who-error" role="alert"><li>本社区（村）没有这个手机号', html)
+    assert re.search(r'id="who-error" role="alert"><ul class="errors"><li>本社区（村）没有这个手机号', html)
     outsider = post_form(client, f"{page}/add", {"who": "13900000004"}, page=page)
     assert outsider.status_code == 422
     assert count(Attendance) == 1

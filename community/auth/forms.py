@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Regexp
 
 
 def _strip(value):
+    """Drop the spaces people type inside phone numbers and codes ("138 0000 0001")."""
     return value.replace(" ", "").strip() if isinstance(value, str) else value
 
 

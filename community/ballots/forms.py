@@ -1,6 +1,5 @@
 """Ballot forms, and the signed ticket that makes a resent confirmation count once."""
 
-import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -52,10 +51,6 @@ def read_ticket(ticket: str | None, ballot_id: int) -> tuple[str, str] | None:
     except (BadSignature, ValueError, TypeError):
         return None
     return (key, receipt) if b == ballot_id else None
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(16)
 
 
 class OptionMixin:

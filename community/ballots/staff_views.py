@@ -9,12 +9,13 @@ from ..access import require_role
 from ..auth.forms import EmptyForm
 from ..auth.service import find_resident
 from ..extensions import db
+from ..formkit import new_token
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
 from . import link, queries, service
 from . import paper as paper_service
 from .errors import BallotError
-from .forms import BallotForm, PaperForm, assembly_form, make_ticket, new_token, read_ticket
+from .forms import BallotForm, PaperForm, assembly_form, make_ticket, read_ticket
 from .views import bp
 
 

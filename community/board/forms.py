@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..projects.forms import new_token
+from ..formkit import new_token
 from .models import OBJECTION_MAX, SECTION_LABELS
 
 

@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..projects.forms import DayField, choices, new_token
+from ..formkit import choices, new_token
+from ..projects.forms import DayField
 from .models import CHOICE_LABELS, COMMENT_MAX
 
 LOCAL_OFFSET = timedelta(hours=8)  # Asia/Shanghai has no daylight saving

@@ -1,6 +1,5 @@
 """Forms of 民事民提: post, find a resident, comment, hide, withdraw, triage, list filters."""
 
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,9 +15,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..formkit import choices
+from ..formkit import one_of as one_of_choices
+from ..formkit import strip as _strip
 from .models import BODY_MAX, COMMENT_MAX, REASON_MAX, RESPONSIBLE_MAX, TITLE_MAX
 from .states import ASSISTED_CHANNELS, CATEGORY_LABELS, CHANNEL_LABELS, STATUS_LABELS
 
@@ -34,28 +35,6 @@ def int_or_none(value):
 def _token(value):
     """A one-time token is short; anything longer is cut so the column always fits."""
     return value[:40] if isinstance(value, str) else value
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def one_of_choices(message):
-    """A choice validator with our own words (WTForms' default is English)."""
-    def check(form, field):
-        if field.data not in [c.value for c in field.choices]:
-            raise ValidationError(message)
-    return check
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def new_token() -> str:
-    """A one-time token for a create form, so a retried submit makes no second row."""
-    return secrets.token_urlsafe(18)
 
 
 class IssueForm(FlaskForm):

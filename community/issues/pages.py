@@ -5,8 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access import home_units
+from ..formkit import choices, new_token
 from . import queries, service
-from .forms import CommentForm, IssueForm, choices, new_token
+from .forms import CommentForm, IssueForm
 from .states import WITHDRAWABLE
 
 SCOPE = {"building": _l("本栋"), "compound": _l("本小区"), "community": _l("本社区")}

@@ -14,6 +14,8 @@ from ..access import belongs_to, has_role
 from ..audit.service import record
 from ..extensions import db
 from ..notify.service import notify
+from ..once import commit_once as _commit_once
+from ..once import find_by_token
 from .models import REASON_MAX, Comment, Issue, IssueEvent, Support
 from .states import FINISHED, STATUS_LABELS, TRANSITIONS, WITHDRAWABLE
 
@@ -55,13 +57,6 @@ def can_triage(user, issue: Issue) -> bool:
     return has_role(user, "worker", issue.unit)
 
 
-def find_by_token(model, token: str | None):
-    """The row a one-time form token already created, if any."""
-    if not token:
-        return None
-    return db.session.scalar(db.select(model).where(model.submit_token == token))
-
-
 def post_issue(*, author, unit, title: str, body: str = "", urgent: bool = False,
                channel: str = "web", submitted_by=None, token: str | None = None) -> Issue:
     """Create an issue (or return the one this token already created) and commit."""
@@ -80,18 +75,6 @@ def post_issue(*, author, unit, title: str, body: str = "", urgent: bool = False
         notify(author, _("%(name)s已代您提交议题“%(title)s”", name=submitted_by.name,
                          title=short(title)), issue_url(issue))
     return _commit_once(Issue, issue, token)
-
-
-def _commit_once(model, row, token):
-    """Commit; when a parallel retry with the same token won, return its row instead."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        if existing := find_by_token(model, token):
-            return existing
-        raise
-    return row
 
 
 def change_status(issue: Issue, to_status: str, actor=None, note: str = "") -> IssueEvent:

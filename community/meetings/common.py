@@ -5,10 +5,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime
-from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
 from ..issues.service import InvalidTransition, change_status
+from ..once import commit_once, find_by_token  # noqa: F401 - used by meetings services
 
 __all__ = ["InvalidTransition", "commit_once", "find_by_token", "local_time", "meeting_url",
            "move_issue", "to_utc", "when"]
@@ -20,25 +19,6 @@ def move_issue(issue, to_status: str, actor, note: str) -> bool:
         return False
     change_status(issue, to_status, actor, note)
     return True
-
-
-def find_by_token(model, token: str | None):
-    """The row a one-time form token already created, if any."""
-    if not token:
-        return None
-    return db.session.scalar(db.select(model).where(model.submit_token == token))
-
-
-def commit_once(model, row, token: str | None):
-    """Commit; when a parallel retry with the same token won, return its row instead."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        if existing := find_by_token(model, token):
-            return existing
-        raise
-    return row
 
 
 def _zone() -> ZoneInfo:

@@ -1,6 +1,5 @@
 """Forms of 民事民议: bodies and members, meetings and agendas, attendance, minutes, review."""
 
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,10 +15,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..formkit import choices, new_token, one_of
+from ..formkit import strip as _strip
 from .seats import (
     COMPOSITIONS,
     KIND_LABELS,
@@ -34,10 +34,6 @@ from .seats import (
 AGENDA_MAX, NOTE_MAX, MINUTES_MAX = 1000, 500, 2000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _digits(value):
     return value.replace(" ", "").strip() if isinstance(value, str) else value
 
@@ -48,24 +44,6 @@ def int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def one_of(message):
-    """A choice validator with our own words (WTForms' default is English)."""
-    def check(form, field):
-        if field.data not in [c.value for c in field.choices]:
-            raise ValidationError(message)
-    return check
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def new_token() -> str:
-    """A one-time token for a create form, so a retried submit makes no second row."""
-    return secrets.token_urlsafe(18)
 
 
 def with_token(form):

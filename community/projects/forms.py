@@ -2,7 +2,6 @@
 
 import contextlib
 import re
-import secrets
 import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -21,10 +20,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..clock import now
+from ..formkit import choices, new_token
 from .models import (
     FUND_LABELS,
     KIND_LABELS,
@@ -39,15 +38,6 @@ from .models import (
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 EARLIEST = date(2000, 1, 1)
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(16)
 
 
 class AmountField(StringField):

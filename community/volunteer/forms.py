@@ -1,6 +1,5 @@
 """Volunteer forms: log a visit; assign a building."""
 
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,10 +12,6 @@ from .models import NOTE_MAX
 VISIT_CHOICES = [SelectChoice("visited", _l("已访：见到了人")),
                  SelectChoice("revisit", _l("需回访：还要再来")),
                  SelectChoice("todo", _l("未访：家里没人"))]
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(16)
 
 
 class VisitForm(FlaskForm):

@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 from ..access import role_units, served_buildings
 from ..auth.forms import EmptyForm
 from ..extensions import db, limiter
+from ..formkit import new_token
 from ..residents.models import Resident
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
 from . import assign as assigning
 from . import links, relogin, service
-from .forms import AssignForm, VisitForm, new_token
+from .forms import AssignForm, VisitForm
 
 bp = Blueprint("volunteer", __name__)
 
