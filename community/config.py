@@ -11,7 +11,9 @@ def defaults(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL logs and error messages never carry values (a PIN in an SMS text,
+        # the option of a secret vote next to its voter).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SQLITE_SYNCHRONOUS": "FULL",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

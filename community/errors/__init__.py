@@ -1,13 +1,13 @@
 """Error pages in plain Chinese, in the site's layout, also for htmx requests."""
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("请求有误"), _l("这个请求看不懂。请返回上一页再试一次。")),
@@ -66,6 +66,9 @@ def _csrf_error(e: CSRFError):
 def _database_down(e):
     db.session.rollback()
     current_app.logger.error("database unavailable: %s", e.__class__.__name__)
+    # Render as to a visitor who is not logged in: loading the user (for the menu) would ask
+    # the database again and turn the clear 503 page into a bare 500.
+    g._login_user = login_manager.anonymous_user()
     return render_error(503)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .service import Report
@@ -28,6 +29,8 @@ def to_xlsx(report: Report) -> bytes:
         for row in sheet.rows:
             ws.append([_cell(v) for v in row])
             for cell in ws[ws.max_row]:
+                if cell.data_type == "f":
+                    cell.data_type = "s"  # text typed by residents, never a formula
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00" if cell.value.as_tuple().exponent == -2 \
                         else "0.0"
@@ -49,10 +52,14 @@ def to_csv(report: Report) -> bytes:
 
 
 def _cell(value):
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters break the workbook
     return value if value is not None else ""
 
 
 def _text(value) -> str:
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value  # a spreadsheet would run it as a formula (CSV injection)
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, date):
