@@ -16,8 +16,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# axe-core and vnu.jar for the page checks; --ignore-scripts: vnu-jar's postinstall would fetch
+# a JDK from GitHub when java is missing (.ci/run installs Debian's JRE instead).
 node_modules/.installed: package.json package-lock.json
-	npm ci --silent --no-audit --no-fund
+	npm ci --ignore-scripts --silent --no-audit --no-fund
 	touch $@
 
 translations: $(VENV)/.installed
@@ -36,14 +38,15 @@ run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup translations
-	$(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+	$(PY) -m pytest -rfEs --cov --cov-report=term $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
+# Writes bench/results/latest.md. Options: make bench BENCH_ARGS="--db sqlite"; the full city:
+# make bench BENCH_ARGS="--large 1000000 --only hot" (see README, 性能 Benchmarks).
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules

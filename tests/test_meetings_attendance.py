@@ -106,7 +106,8 @@ def test_worker_records_a_resident_without_a_phone_by_code(client, auth, w, held
     unknown = post_form(client, f"{page}/add", {"who": "13999999999"}, page=page)
     html = unknown.get_data(as_text=True)
     assert unknown.status_code == 422 and 'value="13999999999"' in html
-    assert re.search(r'id="who-error" role="alert"><ul class="errors"><li>本社区（村）没有这个手机号', html)
+    error = r'id="who-error" role="alert"><ul class="errors"><li>本社区（村）没有这个手机号'
+    assert re.search(error, html)
     outsider = post_form(client, f"{page}/add", {"who": "13900000004"}, page=page)
     assert outsider.status_code == 422
     assert count(Attendance) == 1
