@@ -104,11 +104,12 @@ def _register_commands(app):
     from .demo.cli import seed_demo_command
     from .evaluations.cli import close_due_evaluations_command
     from .issues.cli import api_token
+    from .ops.cli import COMMANDS as OPS_COMMANDS
     from .reports.cli import export_report_command
     from .roster.cli import import_roster_command
 
     for command in (audit_verify, close_due_ballots_command, seed_demo_command,
                     import_roster_command, api_token):
         app.cli.add_command(command)
-    for command in (export_report_command, close_due_evaluations_command):
+    for command in (export_report_command, close_due_evaluations_command, *OPS_COMMANDS):
         app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Operations: generate a city-sized data set, back up and restore the database."""
