@@ -2,6 +2,7 @@
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .residents.models import Membership, Resident, RoleAssignment
@@ -75,14 +76,16 @@ def served_buildings(volunteer) -> list[Unit]:
     paths = [r.unit.path for r in volunteer.roles if r.role == "volunteer"]
     if not paths:
         return []
+    # Each building's compound comes along: pages label buildings "船柴一区 1栋".
     assigned = db.session.scalars(
         db.select(Unit).join(VolunteerAssignment, VolunteerAssignment.building_id == Unit.id)
-        .where(VolunteerAssignment.volunteer_id == volunteer.id).order_by(Unit.path)).all()
+        .where(VolunteerAssignment.volunteer_id == volunteer.id)
+        .options(selectinload(Unit.parent)).order_by(Unit.path)).all()
     if assigned:
         return list(assigned)
     return list(db.session.scalars(db.select(Unit).where(
         Unit.kind == "building", db.or_(*[Unit.path.startswith(p) for p in paths]))
-        .order_by(Unit.path)))
+        .options(selectinload(Unit.parent)).order_by(Unit.path)))
 
 
 def households_in(unit: Unit):

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app, url_for
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..units.models import Unit
@@ -114,7 +115,8 @@ def projects(unit: Unit, limit: int, offset: int):
                  f"出资 {t.money:,.2f} 元 · 投工 {_num(t.hours)} 小时" + (f" · 物资 {goods}"
                                                                    if goods else "")]
         named = [ledger.public_name(c) for c in db.session.scalars(db.select(Contribution).where(
-            Contribution.project_id == p.id, Contribution.consent_publish).limit(8))]
+            Contribution.project_id == p.id, Contribution.consent_publish).limit(8)
+            .options(*ledger.NAMES))]
         named = [n for n in named if n not in ("一位居民", "一户居民", "爱心单位", "匿名")]
         if named:
             lines.append("致谢：" + "、".join(OrderedDict.fromkeys(named)))
@@ -141,7 +143,9 @@ def funds(unit: Unit, limit: int, offset: int, monthly: bool = False):
     from ..projects.models import Fund, FundMovement
     stmt = (db.select(FundMovement).join(FundMovement.fund).join(Fund.unit).where(
         Unit.path.startswith(unit.path)).order_by(FundMovement.occurred_on.desc(),
-                                                  FundMovement.id.desc()))
+                                                  FundMovement.id.desc())
+            .options(selectinload(FundMovement.fund).selectinload(Fund.unit),
+                     selectinload(FundMovement.project)))
     if monthly:
         return _monthly(list(db.session.scalars(stmt)), limit, offset)
     rows, total = _page(stmt, limit, offset)
@@ -178,7 +182,7 @@ def evaluations(unit: Unit, limit: int, offset: int):
     from ..projects.models import Project
     stmt = (db.select(Evaluation).join(Evaluation.project).join(Project.unit).where(
         Unit.path.startswith(unit.path), Evaluation.closed_at.is_not(None))
-        .order_by(Evaluation.closed_at.desc()))
+        .order_by(Evaluation.closed_at.desc()).options(selectinload(Evaluation.project)))
     rows, total = _page(stmt, limit, offset)
     items = []
     for ev in rows:

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from ..access import has_role, require_role
 from ..clock import now
@@ -52,7 +53,7 @@ def qr_svg(url: str) -> Markup:
 def index():
     """Every community's and village's notice board."""
     units = db.session.scalars(db.select(Unit).where(Unit.kind == "community")
-                               .order_by(Unit.path))
+                               .options(selectinload(Unit.parent)).order_by(Unit.path))
     return _public(render_template("board/index.html", units=list(units)))
 
 

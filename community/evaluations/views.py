@@ -32,7 +32,7 @@ def _load(evaluation_id: int) -> Evaluation:
 @login_required
 def new():
     """The supervision committee opens a round of evaluation of a finished project."""
-    project = db.get_or_404(Project, request.args.get("project_id", type=int))
+    project = db.get_or_404(Project, request.args.get("project_id", 0, type=int))
     require_role("supervisor", project.unit)
     form = OpenForm()
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
 from ..extensions import db
@@ -52,6 +53,11 @@ def totals(project_ids) -> Totals:
     for row in rows:
         t.add(row)
     return t
+
+
+# Load with the contributions what public_name/staff_name read (one query each, not per row).
+NAMES = (selectinload(Contribution.resident),
+         selectinload(Contribution.household).selectinload(Household.building))
 
 
 def public_name(c: Contribution) -> str:
@@ -138,5 +144,6 @@ def add_from_form(project: Project, actor, form) -> Contribution:
 def entries(project: Project, page: int, per_page: int = 20):
     """One page of the project's ledger, newest first."""
     return db.paginate(db.select(Contribution).where(Contribution.project_id == project.id)
+                       .options(*NAMES, selectinload(Contribution.entered_by))
                        .order_by(Contribution.id.desc()), page=page, per_page=per_page,
                        error_out=False)

@@ -2,6 +2,7 @@
 
 from flask import abort
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..access import has_role, role_units
 from ..audit.service import record
@@ -41,14 +42,17 @@ def volunteers_under(units: list[Unit]) -> list[Resident]:
 
 def buildings_under(units: list[Unit]) -> list[Unit]:
     """The buildings in these units, in tree order."""
-    stmt = db.select(Unit).where(Unit.kind == "building", _under(units)).order_by(Unit.path)
+    stmt = (db.select(Unit).where(Unit.kind == "building", _under(units))
+            .options(selectinload(Unit.parent)).order_by(Unit.path))
     return list(db.session.scalars(stmt))
 
 
 def assignments_under(units: list[Unit]) -> list[VolunteerAssignment]:
     """Every assignment of a building in these units."""
     stmt = (db.select(VolunteerAssignment).join(VolunteerAssignment.building)
-            .where(_under(units)).order_by(Unit.path, VolunteerAssignment.id))
+            .where(_under(units)).order_by(Unit.path, VolunteerAssignment.id)
+            .options(contains_eager(VolunteerAssignment.building).selectinload(Unit.parent),
+                     selectinload(VolunteerAssignment.volunteer)))
     return list(db.session.scalars(stmt))
 
 

@@ -49,7 +49,8 @@ def _last_visits(building_ids: list[int]) -> dict[int, Visit]:
     """The latest visit of each household in these buildings, by household id."""
     last = (db.select(db.func.max(Visit.id)).join(Household)
             .where(Household.building_id.in_(building_ids)).group_by(Visit.household_id))
-    rows = db.session.scalars(db.select(Visit).where(Visit.id.in_(last)))
+    rows = db.session.scalars(db.select(Visit).where(Visit.id.in_(last))
+                              .options(selectinload(Visit.household)))
     return {v.household_id: v for v in rows}
 
 
