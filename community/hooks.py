@@ -2,8 +2,9 @@
 
 import gzip
 from datetime import datetime, timedelta
+from itertools import chain
 
-from flask import Response, current_app, g, redirect, request, session, url_for
+from flask import Response, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from . import clock
@@ -24,6 +25,7 @@ def init_app(app):
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_expire_idle_session)
+    app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.after_request(_compress)
     app.context_processor(lambda: {"asset_url": asset_url, "menu": menu_for(current_user),
@@ -62,6 +64,19 @@ def _expire_idle_session():
         g.session_expired = True
     if "_user_id" in session:
         session["seen"] = int(now.timestamp())
+
+
+def _refuse_nul():
+    """Refuse text holding a NUL character: no keyboard types one, and PostgreSQL cannot store
+    it (the insert would fail with a 500 instead)."""
+    if request.is_json:
+        if b"\\u0000" in request.get_data():
+            return {"error": "nul_character", "message": "文本里不能有空字符 (NUL)"}, 400
+        return None
+    for _name, value in chain(request.args.items(multi=True), request.form.items(multi=True)):
+        if "\x00" in value:
+            abort(400)
+    return None
 
 
 def _security_headers(resp):
