@@ -24,6 +24,24 @@ def _commit(root: str) -> str:
         return "unknown"
 
 
+def busy_others() -> str:
+    """What else was using the CPU (other than this benchmark), from ps."""
+    try:
+        out = subprocess.run(["ps", "-eo", "pid,pcpu,comm,args", "--sort=-pcpu"], text=True,
+                             capture_output=True, check=True).stdout.splitlines()[1:]
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    mine = {os.getpid(), os.getppid()}
+    busy = []
+    for line in out:
+        pid, pcpu, comm, args = (line.split(None, 3) + ["", "", "", ""])[:4]
+        if float(pcpu or 0) < 20:
+            break
+        if int(pid) not in mine and "bench" not in args and "wrk" not in comm:
+            busy.append(f"{comm} {' '.join(args.split()[1:4])[:60]} ({pcpu} %)")
+    return "; ".join(busy[:4]) or "nothing else busy"
+
+
 def write(b, o, weights, pin_ms: float, argv: list[str]) -> str:
     """Render every table that was measured, write it to o.out, and return it."""
     from run import ROOT
@@ -33,16 +51,18 @@ def write(b, o, weights, pin_ms: float, argv: list[str]) -> str:
     out = [
         "# 议事厅 benchmark results", "",
         f"- run: {b.started:%Y-%m-%d %H:%M %Z} – {ended:%H:%M} "
-        f"(`.venv/bin/python bench/run.py {' '.join(argv)}`), commit {_commit(ROOT)} plus the "
-        "uncommitted working tree",
+        f"(`{' '.join(['.venv/bin/python bench/run.py', *argv])}`), "
+        f"commit {_commit(ROOT)} plus the uncommitted working tree",
         f"- machine: {os.cpu_count()} cores ({_cpu()}), Python {platform.python_version()}; "
         f"load average before {b.load_before[0]:.1f}, after {load_after[0]:.1f}",
         "- servers: gunicorn, 2 sync workers, on the same machine as wrk and the Python "
         "client; wrk -t2 -c32 with `Accept-Encoding: gzip` (pages are gzipped by the app)",
+        f"- also running at the start: {getattr(b, 'others_before', 'not recorded')}; "
+        f"at the end: {busy_others()}",
         f"- one production login (scrypt PIN check): {pin_ms:.0f} ms of CPU",
         "",
-        "Figures from a shared, noisy machine: read them as orders of magnitude, not as a "
-        "capacity guarantee.", ""]
+        "The machine is shared with other engineers' work (see “also running”): read the "
+        "figures as orders of magnitude, not as a capacity guarantee.", ""]
     skipped = getattr(b, "skipped", [])
     out += [f"- {x}" for x in skipped] + ([""] if skipped else [])
     if b.hello:

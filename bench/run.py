@@ -70,6 +70,8 @@ class Bench:
         self.cpu: dict[tuple[str, str], list] = {}
         self.started = datetime.now().astimezone()
         self.load_before = os.getloadavg()
+        from results import busy_others
+        self.others_before = busy_others()
 
     def log(self, text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
@@ -109,8 +111,10 @@ class Bench:
             self.log(f"{db}: {s.seconds:.0f} s, {s.size_bytes / 2**20:.0f} MiB; CPU per request")
             self.cpu[(db, size)] = cpu_costs(app, s.login_code, s.ballot_id, s.board_unit_id)
             dispose(app)
-        servers = {size: self.server(db, f"city-{size}").start() for size in made}
+        servers: dict[str, Server] = {}
         try:
+            for size in made:
+                servers[size] = self.server(db, f"city-{size}").start()
             self.log(f"{db}: measuring the hot pages, small and large in turn")
             cookies = {size: login(servers[size].port, made[size].login_code, datasets.PIN)
                        for size in made}
@@ -169,6 +173,8 @@ class Bench:
         everyone = list(range(min(len(voters), self.o.crash_voters)))
         shots, _ = burst.fire(srv.port, voters, everyone, ballot, decode, self.o.connections,
                               kill_after=len(everyone), kill=srv.kill)
+        killed = srv.proc is None  # kill() was called mid-burst
+        srv.kill()  # in case the burst ended before the kill was due: never leave it running
         got = burst.count(app, ballot, el.codes)
         j = burst.judge(shots, got, ballot)
         srv = self.server(db, "votes").start()
@@ -184,7 +190,8 @@ class Bench:
             "in_flight": len(got["counted"] - j["answered"]), "no_answer": j["no_answer"],
             "final_voters": final["voters"], "duplicates": jf["duplicates"],
             "integrity": integrity(app) + (f"; {jf['ok']:,}/{len(retry):,} resent answered 303"
-                                           f", lost {jf['lost']}")})
+                                           f", lost {jf['lost']}")
+            + ("" if killed else "; THE KILL DID NOT HAPPEN MID-BURST")})
         return srv
 
 
