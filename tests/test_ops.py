@@ -59,7 +59,7 @@ def test_generate_tiny_city_counts(app, runner):
 
 
 def test_generate_is_deterministic_and_guards_the_database(app, runner):
-    generate(2, 200, progress=False)
+    generate(5, 200, progress=False)  # the fourth and fifth are villages
     first = _snapshot()
     refused = runner.invoke(args=TINY)
     assert refused.exit_code != 0 and "--append" in refused.output
@@ -69,8 +69,9 @@ def test_generate_is_deterministic_and_guards_the_database(app, runner):
     db.session.remove()
     db.drop_all()
     db.create_all()
-    generate(2, 200, progress=False)
+    generate(5, 200, progress=False)
     assert _snapshot() == first
+    assert _count(Unit, Unit.kind == "community", Unit.is_village.is_(True)) == 2
 
 
 def test_generated_resident_can_vote_and_read(app, client):
@@ -89,7 +90,7 @@ def test_generated_resident_can_vote_and_read(app, client):
     assert client.get(f"/board/{s.board_unit_id}").status_code == 200
 
 
-sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite round trip; TEST_DATABASE_URL is set")
+sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite only; TEST_DATABASE_URL is set")
 
 
 @sqlite_only
@@ -143,6 +144,26 @@ def test_restore_refuses_a_non_empty_database_unless_forced(app, runner, tmp_pat
     assert forced.exit_code == 0, forced.output
     assert _count(Resident) == 30
     assert runner.invoke(args=["audit-verify"]).exit_code == 0
+
+
+@sqlite_only
+def test_backup_refuses_to_overwrite_the_database_and_replaces_a_stale_part(app, runner,
+                                                                          tmp_path):
+    result = runner.invoke(args=["backup", db.engine.url.database])
+    assert result.exit_code == 1 and "database itself" in result.output
+    path = tmp_path / "nightly.sqlite"
+    (tmp_path / "nightly.sqlite.part").write_text("left over from a crash")
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    assert not (tmp_path / "nightly.sqlite.part").exists()
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+@sqlite_only
+def test_restore_refuses_a_damaged_backup(app, runner, tmp_path):
+    path = tmp_path / "damaged.sqlite"
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    result = runner.invoke(args=["restore", str(path)])
+    assert result.exit_code == 1 and "cannot be restored" in result.output
 
 
 def test_restore_refuses_a_file_that_is_no_backup(app, runner, tmp_path):

@@ -94,6 +94,8 @@ def restore(path: str, force: bool = False) -> None:
         try:
             _check(src, path)
             src.backup(dst)
+        except sqlite3.DatabaseError as e:
+            raise OpsError(f"{path} 无法恢复 cannot be restored: {e}") from e
         finally:
             dst.close()
             src.close()

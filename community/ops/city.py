@@ -75,10 +75,11 @@ class CityBuilder:
 
     def community(self, index: int, residents: int) -> Community:
         """One 社区 (or 村) with about `residents` people; a new 街道/镇 every fifteen."""
-        n, district = index // COMMUNITIES_PER_STREET, DISTRICTS[index % len(DISTRICTS)]
+        n = index // COMMUNITIES_PER_STREET
+        district = DISTRICTS[n % len(DISTRICTS)]
         if index % COMMUNITIES_PER_STREET == 0:
             self.street, self.street_path = self.unit(
-                "", None, f"{DISTRICTS[n % len(DISTRICTS)]}第{n + 1}街道", "street")
+                "", None, f"{district}第{n + 1}{'镇' if n % 3 == 2 else '街道'}", "street")
         village = index % 5 in VILLAGE_EVERY
         name = f"{district}{index + 1}{'村' if village else '社区'}"
         cid, cpath = self.unit(self.street_path, self.street, name, "community", village)
