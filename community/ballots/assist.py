@@ -2,6 +2,7 @@
 
 from flask import abort, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..access import has_role
 from ..audit.service import record
@@ -52,7 +53,10 @@ def waiting_residents(ballot: Ballot, helper: Resident, limit: int = 200) -> lis
             .where(Caster.ballot_id == ballot.id, Caster.voter_key.not_in(voted),
                    Resident.id != helper.id,
                    db.or_(*[Unit.path.startswith(p) for p in paths]))
-            .order_by(Unit.path, Household.address, Resident.id).limit(limit))
+            .order_by(Unit.path, Household.address, Resident.id).limit(limit)
+            # The page shows each person's addresses: load them with the list, not per row.
+            .options(selectinload(Resident.memberships).selectinload(Membership.household)
+                     .selectinload(Household.building)))
     return list(dict.fromkeys(db.session.scalars(stmt)))  # one line per person
 
 
