@@ -66,6 +66,28 @@ def runner(app):
     return app.test_cli_runner()
 
 
+SUBMIT_TOKEN_RE = re.compile(r'name="submit_token" type="hidden" value="([^"]+)"')
+
+
+def form_tokens(client, url: str) -> dict:
+    """The CSRF token and one-time submit token of the form on a page."""
+    html = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_token(html)}
+    if m := SUBMIT_TOKEN_RE.search(html):
+        data["submit_token"] = m.group(1)
+    return data
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kw):
+    """POST a form with the tokens a browser would have from its page."""
+    return client.post(url, data={**form_tokens(client, page or url), **data}, **kw)
+
+
+def count(model, *where) -> int:
+    """How many rows of model match."""
+    return len(db.session.scalars(db.select(model).where(*where)).all())
+
+
 def csrf_token(html: str) -> str:
     """The CSRF token in a rendered page."""
     m = CSRF_RE.search(html)

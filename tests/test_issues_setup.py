@@ -1,16 +1,13 @@
 """Shared builders for the issue tests (民事民提), and checks of the test world itself."""
 
-import re
 from types import SimpleNamespace
 
 from community.access import belongs_to
-from community.extensions import db
 from community.issues import service
 from community.issues.models import Issue
-from tests.conftest import csrf_token
+from tests.conftest import count, form_tokens, post_form  # noqa: F401 - shared by the area's tests
 from tests.factories import make_household, make_resident, make_tree
 
-TOKEN_RE = re.compile(r'name="submit_token" type="hidden" value="([^"]+)"')
 PAYLOADS = ['<script>alert(1)</script>', '" onmouseover="x', 'hx-get="/logout"', "{{7*7}}"]
 
 
@@ -37,24 +34,6 @@ def make_world() -> SimpleNamespace:
 def issue_in(unit, author, title="楼道灯坏了", **kw) -> Issue:
     """An issue created through the service, as a POST would."""
     return service.post_issue(author=author, unit=unit, title=title, **kw)
-
-
-def form_tokens(client, url: str) -> dict:
-    """The CSRF token and one-time submit token of the form on a page."""
-    html = client.get(url).get_data(as_text=True)
-    data = {"csrf_token": csrf_token(html)}
-    if m := TOKEN_RE.search(html):
-        data["submit_token"] = m.group(1)
-    return data
-
-
-def post_form(client, url: str, data: dict, page: str | None = None, **kw):
-    """POST a form with the tokens a browser would have from its page."""
-    return client.post(url, data={**form_tokens(client, page or url), **data}, **kw)
-
-
-def count(model, *where) -> int:
-    return len(db.session.scalars(db.select(model).where(*where)).all())
 
 
 def test_world_access_rules(app):

@@ -1,6 +1,5 @@
 """Shared builders for the meeting tests (民事民议), and checks of the test world itself."""
 
-import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -13,10 +12,8 @@ from community.issues import service as issues
 from community.meetings import service
 from community.meetings.models import Attendance, Body, BodyMember, Meeting
 from community.meetings.seats import quorum_met
-from tests.conftest import csrf_token
+from tests.conftest import count, form_tokens, post_form  # noqa: F401 - shared by the area's tests
 from tests.factories import make_household, make_resident, make_tree
-
-TOKEN_RE = re.compile(r'name="submit_token" type="hidden" value="([^"]+)"')
 
 
 def make_world() -> SimpleNamespace:
@@ -69,24 +66,6 @@ def make_meeting(w, days: float = 3, **kw) -> Meeting:
 def at(monkeypatch, moment):
     """Move the clock to moment."""
     monkeypatch.setattr(clock, "now", lambda: moment)
-
-
-def form_tokens(client, url: str) -> dict:
-    """The CSRF token and one-time submit token of the form on a page."""
-    html = client.get(url).get_data(as_text=True)
-    data = {"csrf_token": csrf_token(html)}
-    if m := TOKEN_RE.search(html):
-        data["submit_token"] = m.group(1)
-    return data
-
-
-def post_form(client, url: str, data: dict, page: str | None = None, **kw):
-    """POST a form with the tokens a browser would have from its page."""
-    return client.post(url, data={**form_tokens(client, page or url), **data}, **kw)
-
-
-def count(model, *where) -> int:
-    return len(db.session.scalars(db.select(model).where(*where)).all())
 
 
 def test_world(app):
