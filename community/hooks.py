@@ -34,7 +34,11 @@ def init_app(app):
 
 def _load_user(user_id: str):
     from .residents.models import Resident
-    return db.session.get(Resident, int(user_id)) if user_id.isdigit() else None
+    rid, _, epoch = user_id.partition("-")
+    if not (rid.isdigit() and epoch.isdigit()):
+        return None
+    resident = db.session.get(Resident, int(rid))
+    return resident if resident and resident.session_epoch == int(epoch) else None
 
 
 def _unauthorized():

@@ -122,7 +122,7 @@ def test_keypad_login_without_javascript(kiosk, people):
     html = kiosk.get("/kiosk").get_data(as_text=True)
     assert "甲，您好" in html and 'action="/kiosk/logout"' in html
     with kiosk.session_transaction() as s:
-        assert s["kiosk_device"] and s["_user_id"] == str(people["alice"].id)
+        assert s["kiosk_device"] and s["_user_id"] == people["alice"].get_id()
         assert keypad.SESSION_KEY not in s  # the typed PIN is gone
 
 

@@ -9,6 +9,7 @@ from community import clock
 from community.audit.models import AuditLog
 from community.extensions import db
 from community.residents.models import Resident
+from tests.conftest import AuthActions
 from tests.factories import make_household, make_resident, make_tree
 
 SLIP_PIN = re.compile(r'<span class="digits">(\d{6})</span>')
@@ -137,3 +138,14 @@ def test_reset_without_csrf_rerenders_confirmation(client, auth, place):
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and "页面停留太久已过期" in html and not SLIP_PIN.search(html)
     assert fresh(place["aunt"]).pin_hash == before
+
+
+def test_reset_logs_the_resident_out_everywhere(app, client, auth, place):
+    """Whoever is logged in as the resident (a phone left at a neighbour's) is out after a reset."""
+    phone = app.test_client()
+    AuthActions(phone).login("13900000011", "135790")
+    assert phone.get("/me").status_code == 200
+    auth.login("13700000001")
+    auth.post(reset_url(place["aunt"]))
+    assert phone.get("/me").status_code == 303
+    assert client.get("/residents/").status_code == 200  # the worker who reset stays in

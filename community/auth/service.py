@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_login import current_user, logout_user
 
 from .. import clock
 from ..extensions import db
@@ -72,3 +73,12 @@ def _count_failure(resident: Resident, now: datetime) -> None:
         from ..audit.service import record
         record("account_locked", resident, until=resident.locked_until.isoformat())
     db.session.commit()
+
+
+def log_out() -> None:
+    """End the current login here and on every copy of its cookie (a shared kiosk, a cookie
+    copied off a phone): the resident's session epoch moves on, then the session is dropped."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
+    logout_user()

@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import login_user
 
 from ..extensions import limiter
 from ..web import no_store, rerender_on_csrf_error, safe_next
@@ -67,7 +67,7 @@ def logout():
     form = EmptyForm()
     form.validate_on_submit()  # CSRF failures are handled globally; logout always proceeds.
     kiosk = session.get("kiosk_device")
-    logout_user()
+    service.log_out()
     session.clear()
     if kiosk:
         session["kiosk_device"] = kiosk

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from ..access import role_units
 from ..auth import service as auth_service
@@ -121,7 +121,7 @@ def _begin(resident):
 def logout():
     """Log out at the kiosk and go back to the start screen."""
     device = session.get("kiosk_device")
-    logout_user()
+    auth_service.log_out()
     session.clear()
     if device:
         session["kiosk_device"] = device
@@ -162,7 +162,7 @@ def _worker_units():
 
 def _make_kiosk(device, token):
     """Set the device cookie and log the worker out: this browser is now a public kiosk."""
-    logout_user()
+    auth_service.log_out()
     session.clear()
     session["kiosk_device"] = device.id
     flash(_("本设备已登记为自助终端：%(name)s。", name=device.name))

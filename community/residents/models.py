@@ -33,6 +33,9 @@ class Resident(db.Model):
     pin_failures: Mapped[int] = mapped_column(default=0)
     pin_failures_since: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+    # Part of the login cookie; raised on logout and PIN reset, so copies of older cookies stop
+    # working (signed cookies cannot be revoked one by one).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     memberships: Mapped[list["Membership"]] = relationship(
@@ -46,7 +49,11 @@ class Resident(db.Model):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}-{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Make every login cookie issued so far worthless (all devices)."""
+        self.session_epoch += 1
 
     @property
     def is_owner(self) -> bool:

@@ -61,6 +61,7 @@ def reset_pin(resident: Resident, staff) -> Slip:
     pin = new_pin()
     resident.pin_hash = hash_pin(pin)
     resident.pin_failures, resident.pin_failures_since, resident.locked_until = 0, None, None
+    resident.end_sessions()  # whoever knew the old PIN and is logged in is logged out
     unit_id = resident.memberships[0].household.building_id if resident.memberships else None
     record("pin_reset", resident, actor=staff, unit_id=unit_id)
     db.session.commit()
