@@ -40,9 +40,35 @@ def make_app(tmp_path, **overrides):
     app.test_client_class = Client
     with app.app_context():
         if PG_URL:
-            db.drop_all()
-        db.create_all()
+            _empty_postgres()
+        else:
+            db.create_all()
     return app
+
+
+_schema_made = False
+
+
+def _empty_postgres():
+    """All tables present and empty. Dropping and creating 44 tables per test cost about a
+    second; emptying them costs a third. The schema is made afresh once per run (it may be
+    an older one) and again whenever a test dropped part of it."""
+    global _schema_made
+    tables = db.metadata.sorted_tables
+    present, guarded = db.session.execute(db.text(
+        "SELECT (SELECT count(*) FROM information_schema.tables"
+        "        WHERE table_schema = current_schema() AND table_name = ANY(:names)),"
+        "       (SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_append_only')"),
+        {"names": [t.name for t in tables]}).one()
+    if not _schema_made or present != len(tables) or not guarded:  # audit tests drop it
+        db.session.remove()
+        db.drop_all()
+        db.create_all()
+        _schema_made = True
+        return
+    names = ", ".join(f'"{t.name}"' for t in tables)
+    db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
 
 
 @pytest.fixture
@@ -51,8 +77,6 @@ def app(tmp_path):
     with app.app_context():
         yield app
         db.session.remove()
-        if PG_URL:
-            db.drop_all()
         db.engine.dispose()
 
 
