@@ -43,7 +43,7 @@ class Issue(db.Model):
     # The resident the issue is for; None only for anonymous outside-channel reports.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
     # The volunteer or worker who typed it in for the author (代提), if anyone.
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
     channel: Mapped[str] = mapped_column(String(10), default="web")
     urgent: Mapped[bool] = mapped_column(default=False)
     category: Mapped[str | None] = mapped_column(String(8))

@@ -2,14 +2,38 @@
 
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
 
 KINDS = ("street", "community", "compound", "building")
 KIND_LABELS = {"street": "街道/乡镇", "community": "社区/村", "compound": "小区/村民小组",
                "building": "楼栋"}
+
+
+class TreePath(TypeDecorator):
+    """A materialised path of ids such as "1/5/12/", compared byte by byte.
+
+    `Unit.path.startswith(p)` becomes the range `p <= path < p'` (p' is p with its last "/"
+    raised to "0", the next byte), which both databases answer from the plain B-tree index. The
+    LIKE that SQLAlchemy writes by default (`path LIKE p || '%'`) is a full scan on SQLite, and
+    on PostgreSQL under any collation but "C"; so the column is collated "C" there."""
+
+    impl = String(200)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(String(200, collation="C"))
+        return dialect.type_descriptor(String(200))
+
+    class comparator_factory(String.Comparator):
+        def startswith(self, other, **kw):
+            if isinstance(other, str) and other.endswith("/"):
+                return and_(self.expr >= other, self.expr < other[:-1] + "0")
+            return super().startswith(other, **kw)
 
 
 class Unit(db.Model):
@@ -24,8 +48,8 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(12))
-    # Materialised path of ids, "1/5/12/", so "this unit or below" is one indexed prefix match.
-    path: Mapped[str] = mapped_column(String(200), index=True, default="")
+    # Materialised path of ids, "1/5/12/", so "this unit or below" is one indexed range.
+    path: Mapped[str] = mapped_column(TreePath, index=True, default="")
     is_village: Mapped[bool] = mapped_column(default=False)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
