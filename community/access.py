@@ -1,6 +1,6 @@
 """Who may do what where. Used by views and services alike, never only by templates."""
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +13,18 @@ STAFF_ROLES = ("worker", "party_reviewer", "supervisor")
 
 
 def home_units(resident: Resident) -> list[Unit]:
-    """The buildings the resident lives in, plus every unit above them, root first."""
+    """The buildings the resident lives in, plus every unit above them, root first.
+
+    Several sections of one page ask; within a request the answer is kept (in `g`)."""
+    if not has_request_context():
+        return _home_units(resident)
+    memo = g.setdefault("home_units", {})
+    if resident.id not in memo:
+        memo[resident.id] = _home_units(resident)
+    return list(memo[resident.id])
+
+
+def _home_units(resident: Resident) -> list[Unit]:
     ids: list[int] = []
     for m in resident.memberships:
         for uid in m.household.building.ancestor_ids():

@@ -5,11 +5,13 @@ from datetime import datetime, timedelta
 from itertools import chain
 
 from flask import Response, abort, current_app, g, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from . import clock
 from .assets import asset_url
 from .assets import bp as assets_bp
+from .auth import service as auth_service
 from .extensions import db, login_manager
 from .nav import menu_for
 
@@ -33,11 +35,16 @@ def init_app(app):
 
 
 def _load_user(user_id: str):
-    from .residents.models import Resident
+    from .residents.models import Membership, Resident, RoleAssignment
+    from .units.models import Household
     rid, _, epoch = user_id.partition("-")
     if not (rid.isdigit() and epoch.isdigit()):
         return None
-    resident = db.session.get(Resident, int(rid))
+    # Nearly every page asks where the user lives and what roles they hold: load both now.
+    resident = db.session.get(Resident, int(rid), options=[
+        selectinload(Resident.memberships).selectinload(Membership.household)
+        .selectinload(Household.building),
+        selectinload(Resident.roles).selectinload(RoleAssignment.unit)])
     return resident if resident and resident.session_epoch == int(epoch) else None
 
 
@@ -60,11 +67,7 @@ def _expire_idle_session():
     now = clock.now()
     seen = session.get("seen")
     if "_user_id" in session and seen is not None and now - datetime.fromtimestamp(seen) > limit:
-        kiosk = session.get("kiosk_device")
-        logout_user()
-        session.clear()
-        if kiosk:
-            session["kiosk_device"] = kiosk
+        auth_service.log_out(everywhere=False)
         g.session_expired = True
     if "_user_id" in session:
         session["seen"] = int(now.timestamp())

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, session
 from flask_login import current_user, logout_user
 
 from .. import clock
@@ -75,10 +75,16 @@ def _count_failure(resident: Resident, now: datetime) -> None:
     db.session.commit()
 
 
-def log_out() -> None:
-    """End the current login here and on every copy of its cookie (a shared kiosk, a cookie
-    copied off a phone): the resident's session epoch moves on, then the session is dropped."""
-    if current_user.is_authenticated:
+def log_out(everywhere: bool = True) -> None:
+    """End the current login and forget the session, keeping only a kiosk's device mark.
+
+    everywhere: also void every copy of the login cookie (a shared kiosk, a cookie copied off
+    a phone) by moving the resident's session epoch on; an idle timeout does not need to."""
+    if everywhere and current_user.is_authenticated:
         current_user.end_sessions()
         db.session.commit()
+    kiosk = session.get("kiosk_device")
     logout_user()
+    session.clear()
+    if kiosk:
+        session["kiosk_device"] = kiosk

@@ -66,10 +66,6 @@ def logout():
     """Log out and forget everything about this session."""
     form = EmptyForm()
     form.validate_on_submit()  # CSRF failures are handled globally; logout always proceeds.
-    kiosk = session.get("kiosk_device")
     service.log_out()
-    session.clear()
-    if kiosk:
-        session["kiosk_device"] = kiosk
     flash(_("您已退出。"))
     return redirect(url_for("home.index"), 303)

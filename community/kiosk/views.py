@@ -120,11 +120,7 @@ def _begin(resident):
 @csrf.exempt  # leaving is always safe, and must work even after the session expired
 def logout():
     """Log out at the kiosk and go back to the start screen."""
-    device = session.get("kiosk_device")
     auth_service.log_out()
-    session.clear()
-    if device:
-        session["kiosk_device"] = device
     flash(_("您已退出，下一位请按“登录”。"))
     return redirect(url_for("kiosk.index"), 303)
 
