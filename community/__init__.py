@@ -4,6 +4,7 @@ import os
 import secrets
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 
@@ -40,6 +41,8 @@ def create_app(test_config=None, instance_path=None):
     hooks.init_app(app)
     _register_blueprints(app)
     _register_commands(app)
+    if hops := app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 

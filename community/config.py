@@ -28,6 +28,10 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": "60 per 10 minutes",
+        # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are trusted, so
+        # the rate limit sees residents' addresses. 0 (no proxy): those headers are ignored,
+        # or anyone could pick the address they are limited by.
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         # A 6-digit PIN has only 10^6 values, so no hash makes a stolen table safe; the lockout
         # is the real defence. Half scrypt's default cost keeps a 1,000-resident import ~1 min.
         "PIN_HASH_METHOD": "scrypt:16384:8:1",

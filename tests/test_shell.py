@@ -4,7 +4,11 @@ import gzip
 import hashlib
 import re
 
+import pytest
+from flask import request
+
 from community import create_app
+from community.extensions import db
 from tests.conftest import make_app
 
 
@@ -88,6 +92,8 @@ def test_500_page_rolls_back(tmp_path):
 
     r = app.test_client().get("/boom")
     assert r.status_code == 500 and "系统出错" in r.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()  # an open PostgreSQL connection left to the garbage collector warns
 
 
 def test_503_when_database_is_down(tmp_path):
@@ -122,3 +128,20 @@ def test_field_errors_are_marked_and_no_none_attributes(client):
     assert 'aria-invalid="true"' in html and 'class="invalid"' in html
     assert 'aria-describedby="login-error login-hint"' in html
     assert '"None"' not in html
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_client_address_behind_a_proxy_only_when_configured(tmp_path, hops, seen):
+    """With PROXY_HOPS=0 a forged X-Forwarded-For changes nothing; with 1 (nginx) the
+    resident's address is the one nginx appended, which the login rate limit counts."""
+    app = make_app(tmp_path, PROXY_HOPS=hops)
+
+    @app.route("/addr")
+    def addr():
+        return request.remote_addr + " " + request.scheme
+
+    r = app.test_client().get("/addr", headers={"X-Forwarded-For": "10.9.9.9, 203.0.113.7",
+                                                "X-Forwarded-Proto": "https"})
+    assert r.get_data(as_text=True) == f"{seen} {'https' if hops else 'http'}"
+    with app.app_context():
+        db.engine.dispose()
