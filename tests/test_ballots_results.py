@@ -12,6 +12,7 @@ import segno
 
 from community import clock
 from community.audit.models import AuditLog
+from community.ballots import service as ballots_service
 from community.ballots.models import Ballot
 from community.extensions import db
 from community.notify.models import Notice
@@ -251,3 +252,25 @@ def test_printable_notice_has_a_qr_code_for_the_results_page(app, tree):
         expected = [[bool(v) for v in row] for row in segno.make(url, error="m")
                     .matrix_iter(scale=1, border=4)]
         assert grid == expected
+
+
+def test_board_announces_a_ballot_before_and_while_it_is_open(app, client, tree):
+    """The 公示期: an owners' vote is on the public board from its announcement, with when
+    voting opens and closes; then while open; then with its verdict."""
+    worker = worker_of(tree["community"])
+    make_resident(make_household(tree["b1"]), name="业主", owner=True)
+    soon = make_ballot(tree["compound"], actor=worker, basis="owner", rule="owners_special",
+                       opens_in=timedelta(days=7, hours=1))
+    soon.title = "加装电梯"
+    now_open = make_ballot(tree["compound"], actor=worker)
+    now_open.title = "楼道照明"
+    db.session.commit()
+    html = client.get(f"/board/{tree['community'].id}").get_data(as_text=True)
+    assert "表决公告与结果" in html
+    announced = html[html.index("加装电梯"):][:400]
+    assert "公示中" in announced and "公示 7 天" in announced
+    assert "投票中" in html[html.index("楼道照明"):][:400]
+    ballots_service.close_ballot(db.session.get(Ballot, now_open.id), worker)
+    db.session.commit()
+    html = client.get(f"/board/{tree['community'].id}").get_data(as_text=True)
+    assert "投票中" not in html and "参与 0/" in html[html.index("楼道照明"):][:400]

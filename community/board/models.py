@@ -10,7 +10,7 @@ from ..extensions import db
 from ..residents.models import Resident
 from ..units.models import Unit
 
-SECTION_LABELS = {"triage": "议题分流结果", "minutes": "会议纪要", "ballots": "表决结果",
+SECTION_LABELS = {"triage": "议题分流结果", "minutes": "会议纪要", "ballots": "表决公告与结果",
                   "projects": "项目进展", "funds": "资金收支", "evaluations": "评价结果"}
 SECTIONS = tuple(SECTION_LABELS)
 OBJECTION_MAX = 500

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app, url_for
+from flask_babel import format_datetime
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -80,24 +81,40 @@ VERDICTS = {"passed": "通过", "failed": "未通过", "no_quorum": "参与人�
 
 
 def ballots(unit: Unit, limit: int, offset: int):
-    """Closed ballots: the verdict and turnout (never who voted how)."""
+    """Ballots from their announcement on: when voting opens (the 公示期 before an owners'
+    vote runs on the board), while it is open, then the verdict and turnout (never who voted
+    how). Newest announcement or result first."""
     m = _module("ballots.models")
     if m is None or not hasattr(m.Ballot, "closed_at"):
         return [], 0
+    posted = db.func.coalesce(m.Ballot.closed_at, m.Ballot.created_at)
     stmt = (db.select(m.Ballot).join(m.Ballot.unit).where(
-        Unit.path.startswith(unit.path), m.Ballot.status == "closed",
-        m.Ballot.closed_at.is_not(None)).order_by(m.Ballot.closed_at.desc()))
+        Unit.path.startswith(unit.path), m.Ballot.status.in_(("scheduled", "open", "closed")))
+        .order_by(posted.desc(), m.Ballot.id.desc()))
     rows, total = _page(stmt, limit, offset)
     counted = _module("ballots.results")
     items = []
     for b in rows:
-        heads = counted.turnout(b)[0] if counted else None
-        line = VERDICTS.get(b.outcome or "", "已结束")
-        if heads is not None:
-            line += f" · 参与 {heads}/{b.eligible_heads}"
-        items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.closed_at, [line],
-                               _link("ballots.results", ballot_id=b.id)))
+        if b.status == "closed":
+            line = VERDICTS.get(b.outcome or "", "已结束")
+            heads = counted.turnout(b)[0] if counted else None
+            if heads is not None:
+                line += f" · 参与 {heads}/{b.eligible_heads}"
+            items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.closed_at or
+                                   b.created_at, [line], _link("ballots.results", ballot_id=b.id)))
+            continue
+        when = f"{_when(b.opens_at)} 至 {_when(b.closes_at)}"
+        line = (f"公示中，{when}投票" if b.status == "scheduled" else f"投票中，{when}")
+        if b.status == "scheduled" and b.basis == "owner":
+            days = (b.opens_at - b.created_at).days  # whole days of notice
+            line += f" · 公示 {days} 天"
+        items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.created_at, [line],
+                               _link("ballots.show", ballot_id=b.id)))
     return items, total
+
+
+def _when(at: datetime) -> str:
+    return format_datetime(at, "M月d日 HH:mm")
 
 
 def projects(unit: Unit, limit: int, offset: int):
