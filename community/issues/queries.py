@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, union
 from sqlalchemy.orm import joinedload
 
 from ..access import home_units, role_units
@@ -47,12 +47,19 @@ def visible_units(user) -> list[Unit]:
 
 
 def visible_to(user):
-    """A condition on Issue: the user lives under its unit, serves over it, or wrote it."""
-    home_ids = [u.id for u in home_units(user)]
+    """A condition on Issue: the user lives under its unit, serves over it, or wrote it.
+
+    Written as a union of indexed lookups (the units' issues, the author's, the typist's):
+    one OR across three columns let the database walk every issue of the city newest first
+    until it had a page of the user's, which grew with the city."""
+    unit_ids = db.select(Unit.id).where(Unit.id.in_([u.id for u in home_units(user)]))
     served = [Unit.path.startswith(u.path) for u in role_units(user, *ROLES)]
-    return or_(Issue.unit_id.in_(home_ids), Issue.author_id == user.id,
-               Issue.submitted_by_id == user.id,
-               Issue.unit_id.in_(db.select(Unit.id).where(or_(*served))) if served else False)
+    if served:
+        unit_ids = unit_ids.union(db.select(Unit.id).where(or_(*served)))
+    ids = union(db.select(Issue.id).where(Issue.unit_id.in_(unit_ids)),
+                db.select(Issue.id).where(Issue.author_id == user.id),
+                db.select(Issue.id).where(Issue.submitted_by_id == user.id))
+    return Issue.id.in_(ids)
 
 
 def like_pattern(words: str) -> str:
