@@ -6,7 +6,6 @@ from itertools import chain
 
 from flask import Response, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from . import clock
 from .assets import asset_url
@@ -35,16 +34,11 @@ def init_app(app):
 
 
 def _load_user(user_id: str):
-    from .residents.models import Membership, Resident, RoleAssignment
-    from .units.models import Household
+    from .residents.models import Resident
     rid, _, epoch = user_id.partition("-")
     if not (rid.isdigit() and epoch.isdigit()):
         return None
-    # Nearly every page asks where the user lives and what roles they hold: load both now.
-    resident = db.session.get(Resident, int(rid), options=[
-        selectinload(Resident.memberships).selectinload(Membership.household)
-        .selectinload(Household.building),
-        selectinload(Resident.roles).selectinload(RoleAssignment.unit)])
+    resident = db.session.get(Resident, int(rid))
     return resident if resident and resident.session_epoch == int(epoch) else None
 
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app
+from flask import abort, current_app, g, has_request_context
 
 from ..audit.service import record
 from ..clock import now
@@ -37,14 +37,24 @@ def is_village(unit: Unit) -> bool:
 
 def settings_for(unit: Unit, section: str) -> tuple[int, int]:
     """(display days, objection days): the nearest unit's own setting, else the defaults."""
-    rows = {s.unit_id: s for s in db.session.scalars(db.select(BoardSetting).where(
-        BoardSetting.unit_id.in_(unit.ancestor_ids()), BoardSetting.section == section))}
+    rows = _settings_above(unit)
     for uid in reversed(unit.ancestor_ids()):
-        if uid in rows:
-            return rows[uid].display_days, rows[uid].objection_days
+        if (uid, section) in rows:
+            return rows[uid, section]
     cfg = current_app.config
     display = cfg.get("BOARD_DISPLAY_DAYS", DISPLAY_DAYS)[section]
     return display, cfg.get("BOARD_OBJECTION_DAYS", OBJECTION_DAYS)[section]
+
+
+def _settings_above(unit: Unit) -> dict[tuple[int, str], tuple[int, int]]:
+    """Every section's own settings of the unit and its ancestors, one query per request
+    (the board asks once per section)."""
+    memo = g.setdefault("board_settings", {}) if has_request_context() else {}
+    if unit.id not in memo:
+        memo[unit.id] = {(r.unit_id, r.section): (r.display_days, r.objection_days)
+                         for r in db.session.scalars(db.select(BoardSetting).where(
+                             BoardSetting.unit_id.in_(unit.ancestor_ids())))}
+    return memo[unit.id]
 
 
 def save_settings(unit: Unit, values: dict[str, tuple[int, int]], actor) -> None:

@@ -158,7 +158,7 @@ def _worker_units():
 
 def _make_kiosk(device, token):
     """Set the device cookie and log the worker out: this browser is now a public kiosk."""
-    auth_service.log_out()
+    auth_service.log_out(everywhere=False)  # the worker stays logged in on their phone
     session.clear()
     session["kiosk_device"] = device.id
     flash(_("本设备已登记为自助终端：%(name)s。", name=device.name))
