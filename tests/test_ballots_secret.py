@@ -62,6 +62,11 @@ def test_secret_votes_leave_no_choice_beside_the_voter(app, voters, caplog):
     details = " ".join(db.session.scalars(db.select(AuditLog.detail)))
     assert "甲方案" not in caplog.text and "乙方案" not in caplog.text
     assert "甲方案" not in details and "乙方案" not in details
+    audited = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "ballot_vote"))
+    assert sorted(a.actor_id for a in audited) == sorted(p.id for p in people)  # who, not what
+    for receipt in stored:
+        assert receipt not in details
+    assert '"option' not in details  # no option id under any key
 
 
 def test_closing_rewrites_choices_in_receipt_order(app, voters):

@@ -266,6 +266,11 @@ def cast_vote(ballot: Ballot, resident: Resident, option: BallotOption, channel:
                     witness_id=witness.id if witness else None)
         if assisted_by is not None:
             _assisted(ballot, resident, key, assisted_by, witness)
+        else:
+            # Who took part and how (as the participation row says); never the choice or the
+            # receipt, which would link the two.
+            record("ballot_vote", ballot, actor=resident, unit_id=ballot.unit_id,
+                   channel=channel, voter_key=key)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
