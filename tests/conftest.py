@@ -46,25 +46,26 @@ def make_app(tmp_path, **overrides):
     return app
 
 
-_schema_made = False
+_schemas_made: set[str] = set()
 
 
 def _empty_postgres():
     """All tables present and empty. Dropping and creating 44 tables per test cost about a
     second; emptying them costs a third. The schema is made afresh once per run (it may be
     an older one) and again whenever a test dropped part of it."""
-    global _schema_made
     tables = db.metadata.sorted_tables
-    present, guarded = db.session.execute(db.text(
-        "SELECT (SELECT count(*) FROM information_schema.tables"
+    schema, present, guarded = db.session.execute(db.text(
+        "SELECT current_schema(), (SELECT count(*) FROM information_schema.tables"
         "        WHERE table_schema = current_schema() AND table_name = ANY(:names)),"
-        "       (SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_append_only')"),
+        "       (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        "        WHERE t.tgname = 'audit_log_append_only'"
+        "          AND c.relnamespace = current_schema()::regnamespace)"),
         {"names": [t.name for t in tables]}).one()
-    if not _schema_made or present != len(tables) or not guarded:  # audit tests drop it
-        db.session.remove()
+    if schema not in _schemas_made or present != len(tables) or not guarded:
+        db.session.remove()  # (audit tests drop the trigger)
         db.drop_all()
         db.create_all()
-        _schema_made = True
+        _schemas_made.add(schema)
         return
     names = ", ".join(f'"{t.name}"' for t in tables)
     db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
