@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import segno
 
+from community import clock
 from community.board.models import BoardSetting, Objection
 from community.clock import now
 from community.extensions import db
@@ -148,7 +149,7 @@ def test_village_finances_are_published_monthly(client, world):
 def test_display_and_objection_windows_follow_the_units_settings(client, auth, world):
     uid = world.tree["community"].id
     html = client.get(f"/board/{uid}").get_data(as_text=True)
-    today = now().date()
+    today = clock.today()  # the page shows dates in Beijing time
     assert f"公示至 {(today + timedelta(days=30)).isoformat()}" in html
     assert f"异议期至 {(today + timedelta(days=7)).isoformat()}" in html
     login(auth, world.worker)

@@ -110,11 +110,6 @@ class Sheet:
     rows: list
 
 
-def local_today() -> date:
-    """Today's date in the community's time zone."""
-    return clock.now().replace(tzinfo=UTC).astimezone(get_timezone()).date()
-
-
 def _utc(day: date) -> datetime:
     """Local midnight at the start of day, as naive UTC."""
     local = get_timezone().localize(datetime.combine(day, time()))
@@ -123,7 +118,7 @@ def _utc(day: date) -> datetime:
 
 def parse_period(args) -> tuple[date, date, str]:
     """The ?from=&to= dates (default: this month) and an error message if they are bad."""
-    today = local_today()
+    today = clock.today()
     start = today.replace(day=1)
     end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
     try:

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from ..clock import now
+from ..clock import today as today_
 from ..extensions import db
 from ..residents.models import Membership, Resident, RoleAssignment
 from ..units.models import Household
@@ -16,7 +17,7 @@ D = Decimal
 
 def seed(ctx) -> None:
     """Add the projects, ledgers and fund books (no commit: seed_all commits once)."""
-    today = now().date()
+    today = today_()
     worker = ctx.logins["worker"]
     sanji_worker = _local_worker(ctx)
     sanji = _project(ctx.units["三吉花园小区"], "三吉花园小区推墙联心", "小区党支部、业委会",

@@ -22,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..clock import now
+from ..clock import today
 from ..formkit import choices, new_token
 from .models import (
     FUND_LABELS,
@@ -88,7 +88,7 @@ class DayField(DateField):
             raise ValueError(_l("请按 2026-05-01 这样的格式填写日期"))
 
     def post_validate(self, form, validation_stopped):
-        if self.data and not (EARLIEST <= self.data <= now().date()
+        if self.data and not (EARLIEST <= self.data <= today()
                               + timedelta(days=self.future_days)):
             self.errors.append(_l("日期不合理，请检查年份"))
 

@@ -8,7 +8,7 @@ from sqlalchemy import or_
 
 from ..access import has_role, home_units, role_units
 from ..audit.service import record
-from ..clock import now
+from ..clock import now, today
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
 from ..issues.models import Issue
@@ -111,7 +111,7 @@ def change_project_status(project: Project, action: str, actor) -> Project:
         raise ProjectError("项目现在的状态不能这样操作")
     old, project.status, project.updated_at = project.status, after, now()
     if after == "done":
-        project.finished_on = now().date()
+        project.finished_on = today()
     move_issue(project, issue_status, actor, note)
     record("project_" + action, project, actor=actor, unit_id=project.unit_id,
            from_status=old, to_status=after)
@@ -137,7 +137,7 @@ def add_task(project: Project, actor, title: str, starts_on=None, due_on=None,
 
 def set_task_status(task: Task, status: str, actor) -> Task:
     """Mark a task not started, under way or done; audit; commit once."""
-    task.status, task.done_on = status, (now().date() if status == "done" else None)
+    task.status, task.done_on = status, (today() if status == "done" else None)
     task.project.updated_at = now()
     record("task_status", task, actor=actor, unit_id=task.project.unit_id, status=status)
     db.session.commit()

@@ -10,7 +10,7 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..access import require_role, require_staff, role_units
-from ..clock import now
+from ..clock import today
 from ..extensions import db
 from ..projects.forms import DayField, choices
 from ..units.models import Unit
@@ -41,7 +41,7 @@ class ReportForm(FlaskForm):
 def index():
     """Choose a unit and a period, then download the report as XLSX or CSV."""
     require_staff()
-    form = ReportForm(request.args or None, start=date(now().year, 1, 1), end=now().date())
+    form = ReportForm(request.args or None, start=date(today().year, 1, 1), end=today())
     form.unit_id.choices = choices((u.id, u.name) for u in role_units(current_user, *STAFF))
     if "unit_id" in request.args and form.validate():
         unit = db.get_or_404(Unit, form.unit_id.data)
