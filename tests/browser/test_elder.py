@@ -197,6 +197,8 @@ def test_read_aloud_button_speaks_main_in_chinese(page_factory, base_url):
     # hx-boost swaps the body: the button comes back on the next page.
     page.get_by_role("navigation").get_by_role("link", name="首页").click()
     page.locator("h1", has_text="欢迎").wait_for()
+    # The swap shows the page at once; the button is added when htmx settles (20 ms later).
+    page.locator("main button.read-aloud").wait_for()
     assert page.locator("main button.read-aloud").count() == 1
 
 
