@@ -72,13 +72,20 @@ def _empty_postgres():
     db.session.commit()
 
 
+def close_app(app) -> None:
+    """Give back the app's database connections. Nothing is dropped: the next make_app
+    empties the tables (an open PostgreSQL connection left to the garbage collector warns)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path):
     app = make_app(tmp_path)
     with app.app_context():
         yield app
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from community.extensions import db
 from community.residents.models import Resident
-from tests.conftest import PG_URL, make_app
+from tests.conftest import close_app, make_app
 from tests.crawl import BUDGET, ROLES, Fetched, client_fetcher, crawl, login_client, markup_problems
 
 OURS = ("/projects", "/evaluations", "/board", "/reports")
@@ -26,11 +26,7 @@ def site(tmp_path_factory):
                         "sanji": ctx.units["城关社区"].id,
                         "projects": {k: p.id for k, p in ctx.projects.items()}}
     yield app
-    with app.app_context():
-        db.session.remove()
-        if PG_URL:
-            db.drop_all()
-        db.engine.dispose()
+    close_app(app)
 
 
 def ours_only(fetch):

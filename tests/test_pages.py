@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from community.extensions import db
-from tests.conftest import PG_URL, AuthActions, make_app
+from tests.conftest import PG_URL, AuthActions, close_app, make_app
 from tests.crawl import (
     BUDGET,
     ROLES,
@@ -46,11 +46,7 @@ def site(tmp_path_factory):
     with app.app_context():
         seed_all.run()
     yield app
-    with app.app_context():
-        db.session.remove()
-        if PG_URL:
-            db.drop_all()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ import pytest
 from flask import request
 
 from community import create_app
-from community.extensions import db
-from tests.conftest import make_app
+from tests.conftest import close_app, make_app
 
 
 def test_healthz(client):
@@ -92,8 +91,7 @@ def test_500_page_rolls_back(tmp_path):
 
     r = app.test_client().get("/boom")
     assert r.status_code == 500 and "系统出错" in r.get_data(as_text=True)
-    with app.app_context():
-        db.engine.dispose()  # an open PostgreSQL connection left to the garbage collector warns
+    close_app(app)
 
 
 def test_503_when_database_is_down(tmp_path):
@@ -143,5 +141,4 @@ def test_client_address_behind_a_proxy_only_when_configured(tmp_path, hops, seen
     r = app.test_client().get("/addr", headers={"X-Forwarded-For": "10.9.9.9, 203.0.113.7",
                                                 "X-Forwarded-Proto": "https"})
     assert r.get_data(as_text=True) == f"{seen} {'https' if hops else 'http'}"
-    with app.app_context():
-        db.engine.dispose()
+    close_app(app)

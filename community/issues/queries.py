@@ -52,14 +52,13 @@ def visible_to(user):
     Written as a union of indexed lookups (the units' issues, the author's, the typist's):
     one OR across three columns let the database walk every issue of the city newest first
     until it had a page of the user's, which grew with the city."""
-    unit_ids = db.select(Unit.id).where(Unit.id.in_([u.id for u in home_units(user)]))
-    served = [Unit.path.startswith(u.path) for u in role_units(user, *ROLES)]
-    if served:
-        unit_ids = unit_ids.union(db.select(Unit.id).where(or_(*served)))
-    ids = union(db.select(Issue.id).where(Issue.unit_id.in_(unit_ids)),
-                db.select(Issue.id).where(Issue.author_id == user.id),
-                db.select(Issue.id).where(Issue.submitted_by_id == user.id))
-    return Issue.id.in_(ids)
+    ids = [db.select(Issue.id).where(Issue.unit_id.in_([u.id for u in home_units(user)])),
+           db.select(Issue.id).where(Issue.author_id == user.id),
+           db.select(Issue.id).where(Issue.submitted_by_id == user.id)]
+    if served := [Unit.path.startswith(u.path) for u in role_units(user, *ROLES)]:
+        ids.append(db.select(Issue.id).where(Issue.unit_id.in_(
+            db.select(Unit.id).where(or_(*served)))))
+    return Issue.id.in_(union(*ids))
 
 
 def like_pattern(words: str) -> str:

@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from community.extensions import db
-from tests.conftest import PG_URL, make_app
+from tests.conftest import close_app, make_app
 from tests.crawl import DEMO_PIN, need
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,11 +53,7 @@ def live_server(tmp_path_factory):
     server.server_close()
     thread.join(5)
     quiet.setLevel(level)
-    with app.app_context():
-        db.session.remove()
-        if PG_URL:
-            db.drop_all()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture(scope="package")

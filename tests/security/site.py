@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Integer, event, text
 
 from community.extensions import db
-from tests.conftest import PG_URL, Client, csrf_token, make_app
+from tests.conftest import PG_URL, Client, close_app, csrf_token, make_app
 from tests.security import demo
 
 PIN = "135790"
@@ -131,11 +131,7 @@ class Site:
         return out
 
     def close(self) -> None:
-        with self.app.app_context():
-            db.session.remove()
-            if PG_URL:
-                db.drop_all()
-            db.engine.dispose()
+        close_app(self.app)
 
 
 def _save_rows(engine) -> dict[str, list[dict]]:
