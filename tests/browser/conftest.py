@@ -60,15 +60,21 @@ def live_server(tmp_path_factory):
 def browser():
     """One headless Chromium for the tests in this folder (stopped after them, so that tests
     elsewhere may start Playwright's sync API again)."""
+    yield from chromium_offline()
+
+
+def chromium_offline():
+    """Start Playwright and Debian's Chromium, yield the browser, stop both.
+
+    Every host but the live server's goes to a dead proxy, so a request to another host fails
+    in the network stack (no per-request interception, and the HTTP cache stays on); the
+    contexts record such requests as failures."""
     need("chromium", os.path.exists(CHROMIUM), "apt-get install chromium (or set CHROMIUM=path)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - requirements-dev.txt has it
         need("playwright", False, "make setup (pip install -r requirements-dev.txt)")
     pw = sync_playwright().start()
-    # Every host but the live server's goes to a dead proxy, so a request to another host fails
-    # in the network stack (no per-request interception, and the HTTP cache stays on); the
-    # contexts record such requests as failures.
     b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                            proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"})
     yield b

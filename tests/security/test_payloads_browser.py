@@ -12,8 +12,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.crawl import need, pattern
+from tests.browser.conftest import chromium_offline
+from tests.crawl import pattern
 from tests.security.payloads import MARKER, shown_pages, stored_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,15 +41,7 @@ def server(site):
 
 @pytest.fixture(scope="module")
 def chromium():
-    import os
-    need("chromium", os.path.exists(CHROMIUM), "apt-get install chromium (or set CHROMIUM=path)")
-    from playwright.sync_api import sync_playwright
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                 proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"})
-    yield browser
-    browser.close()
-    pw.stop()
+    yield from chromium_offline()
 
 
 def choose(pages) -> list[tuple[str, str]]:
