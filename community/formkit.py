@@ -19,6 +19,18 @@ def one_of(message):
     return check
 
 
+class AtLeastOne:
+    """A checkbox group needs one box ticked. Unlike DataRequired it sets no `required` flag:
+    on a group that flag lands on every box, and the browser then wants them all ticked."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise ValidationError(self.message)
+
+
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -205,6 +205,17 @@ class PageInfo(HTMLParser):
         if self._style:
             self.styles.append(data)
 
+    def required_groups(self) -> list[str]:
+        """Checkbox groups whose boxes are each `required`: a browser then refuses the form
+        unless every box is ticked (the fault that kept /ballots/new from opening a ballot)."""
+        names: dict[str, int] = {}
+        for c in self.controls:
+            if c.get("type", "").lower() == "checkbox":
+                names[c.get("name")] = names.get(c.get("name"), 0) + 1
+        return sorted({c.get("name") for c in self.controls
+                       if c.get("type", "").lower() == "checkbox" and "required" in c
+                       and names[c.get("name")] > 1})
+
     def unlabelled(self) -> list[str]:
         """Form fields (not hidden or buttons) without a label or an accessible name."""
         bad = []
@@ -265,6 +276,8 @@ def markup_problems(page: Page, hosts: Iterable[str]) -> list[str]:
     if info.h1 != 1:
         out.append(f"{info.h1} <h1> elements instead of exactly one")
     out += [f"no label for {c}" for c in info.unlabelled()]
+    out += [f"every checkbox named {n!r} is required (the form cannot be sent with one ticked)"
+            for n in info.required_groups()]
     out += [f"reference to another host: {r}" for r in info.foreign_refs(hosts)]
     return out
 

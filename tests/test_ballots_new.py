@@ -107,8 +107,10 @@ def test_the_notice_period_is_a_setting_found_up_the_tree(staff):
     ({"options": "同意\n同意"}, "至少要有两个不同的选项"),
     ({"options": "同意\n" + "很长" * 21}, "每个选项最多40个字"),
     ({"closes_at": ""}, "请填写结束时间"),
-    ({"basis": "household", "rule": "owners_special"}, "这种表决规则不能用这种计票方式"),
-    ({"basis": "owner", "rule": "assembly"}, "这种表决规则不能用这种计票方式"),
+    ({"basis": "household", "rule": "owners_special"}, "这种表决规则要由业主投票"),
+    ({"basis": "owner", "rule": "assembly"}, "这种表决规则要由居民或各户投票"),
+    ({"basis": "owner", "rule": "owners_ordinary", "secret": "", "acknowledge": "y",
+      "channels": ["web", "assembly"]}, "业主表决要按面积逐张登记，不能用现场举手表决"),
     ({"channels": None}, "至少选一种投票方式"),
     ({"channels": ["web", "assembly"]}, "无记名投票不能用现场举手表决"),
 ])

@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..formkit import AtLeastOne
 from .models import Ballot, BallotOption
 from .results import CHANNEL_LABELS
 
@@ -148,7 +149,7 @@ class BallotForm(FlaskForm):
                                    choices=[SelectChoice(k, v) for k, v in CHANNEL_LABELS.items()],
                                    widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput(),
-                                   validators=[DataRequired(_l("至少选一种投票方式"))])
+                                   validators=[AtLeastOne(_l("至少选一种投票方式"))])
     acknowledge = BooleanField(_l("已知晓公示期不足，仍要发起"))
     submit_token = HiddenField()
 

@@ -64,9 +64,16 @@ def get_ballot_or_404(ballot_id: int) -> Ballot:
     return ballot
 
 
+def _basis_words(rule: str) -> str:
+    """Who may vote under a rule, in words ("业主" or "居民或各户")."""
+    return {("owner",): _("业主"), ("resident",): _("居民（一人一票）")}.get(
+        RULE_BASES[rule], _("居民或各户"))
+
+
 def _check_draft(d: Draft, now: datetime) -> None:
     if d.basis not in RULE_BASES.get(d.rule, ("resident", "household", "owner")):
-        raise BallotError(_("这种表决规则不能用这种计票方式"), "basis")
+        raise BallotError(_("这种表决规则要由%(who)s投票，请在“谁来投票”里改选",
+                            who=_basis_words(d.rule)), "basis")
     labels = [x.strip() for x in d.options if x.strip()]
     if len(labels) < 2 or len(set(labels)) != len(labels):
         raise BallotError(_("至少要有两个不同的选项，每行一个"), "options")
@@ -76,7 +83,11 @@ def _check_draft(d: Draft, now: datetime) -> None:
     if d.closes_at <= max(start, now):
         raise BallotError(_("结束时间要晚于开始时间和现在"), "closes_at")
     if d.secret and "assembly" in d.channels:
-        raise BallotError(_("无记名投票不能用现场举手表决"), "channels")
+        raise BallotError(_("无记名投票不能用现场举手表决：请去掉“现场举手”，或取消“无记名投票”"),
+                          "channels")
+    if d.basis == "owner" and "assembly" in d.channels:
+        raise BallotError(_("业主表决要按面积逐张登记，不能用现场举手表决：请去掉“现场举手”"),
+                          "channels")
     if d.basis == "owner" and not d.notice_acknowledged:
         days = notice_days_for(d.unit)
         if start - now < timedelta(days=days):

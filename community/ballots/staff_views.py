@@ -1,6 +1,7 @@
 """Workers: open a ballot, close it, enter paper ballots and a show of hands."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +15,7 @@ from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
 from . import link, queries, service
 from . import paper as paper_service
+from . import results as counting
 from .errors import BallotError
 from .forms import BallotForm, PaperForm, assembly_form, make_ticket, read_ticket
 from .views import bp
@@ -78,11 +80,25 @@ def new():
     return render_template("ballots/new.html", form=form, outcome=outcome), status
 
 
-@bp.route("/<int:ballot_id>/close", methods=("POST",))
+@bp.route("/<int:ballot_id>/close", methods=("GET", "POST"))
 @login_required
 def close(ballot_id):
-    """End the vote now and publish the result."""
+    """End the vote now and publish the result; GET asks first, saying what will happen."""
     ballot = get_staff_ballot_or_403(ballot_id)
+    if request.method == "GET":
+        if ballot.status != "open":
+            return redirect(url_for("ballots.show", ballot_id=ballot.id), 303)
+        heads, *_rest = counting.turnout(ballot)
+        return render_template(
+            "confirm.html", heading=_("确认结束投票"), button=_("确认结束投票"),
+            subject=_("“%(title)s”原定 %(when)s 结束，已有 %(heads)d 人（户）投票。",
+                      title=ballot.title, heads=heads,
+                      when=format_datetime(ballot.closes_at, "M月d日 HH:mm")),
+            consequences=[_("结束后不能再投票，也不能重新打开；"),
+                          _("马上按已投的票计票，公布结果；"),
+                          _("操作记入审计日志。")],
+            action=url_for("ballots.close", ballot_id=ballot.id),
+            back=url_for("ballots.show", ballot_id=ballot.id))
     if EmptyForm().validate_on_submit():
         service.close_ballot(ballot, current_user)
     if ballot.status == "closed":

@@ -1,6 +1,7 @@
 """民事民评 pages: open a round, answer it once (confirmed on a second screen), see results."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, require_role
@@ -85,12 +86,25 @@ def answer(evaluation_id):
     return redirect(url_for(".show", evaluation_id=ev.id), 303)
 
 
-@bp.route("/<int:evaluation_id>/close", methods=("POST",))
+@bp.route("/<int:evaluation_id>/close", methods=("GET", "POST"))
 @login_required
 def close(evaluation_id):
-    """The supervision committee ends the round now and publishes the result."""
+    """The supervision committee ends the round now and publishes the result; GET asks
+    first, saying what will happen."""
     ev = _load(evaluation_id)
     require_role("supervisor", ev.project.unit)
+    if request.method == "GET":
+        if ev.closed_at:
+            return redirect(url_for(".show", evaluation_id=ev.id), 303)
+        return render_template(
+            "confirm.html", heading=_("确认结束评价"), button=_("确认结束评价"),
+            subject=_("“%(title)s”第 %(round)d 轮评价，已有 %(n)d 人评价。",
+                      title=ev.project.title, round=ev.round, n=service.tally(ev).total),
+            consequences=[_("结束后不能再评价，结果马上公开；"),
+                          _("不满意达到整改线，项目转为“整改中”；"),
+                          _("操作记入审计日志。")],
+            action=url_for(".close", evaluation_id=ev.id),
+            back=url_for(".show", evaluation_id=ev.id))
     if not EmptyForm().validate_on_submit():
         abort(400)
     service.close_evaluation(ev, current_user)

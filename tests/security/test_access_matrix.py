@@ -43,6 +43,7 @@ MATRIX = {
                                              "login 403   403   200   200   403   403   kiosk 403",
     "POST /ballots/<ballot_id>/assist/<resident_id>":
                                              "login 403   403   422   422   403   403   kiosk 403",
+    "GET /ballots/<ballot_id>/close":        "login 403   403   403   200   403   403   kiosk 403",
     "POST /ballots/<ballot_id>/close":       "login 403   403   403   303   403   403   kiosk 403",
     "GET /ballots/<ballot_id>/notice":       "login 303   403   303   303   303   303   kiosk 403",
     "GET /ballots/<ballot_id>/paper":        "login 403   403   403   200   403   403   kiosk 403",
@@ -67,6 +68,8 @@ MATRIX = {
     "GET /evaluations/<evaluation_id>":      "login 200   403   200   200   200   200   kiosk 403",
     "POST /evaluations/<evaluation_id>/answer":
                                              "login 422   403   422   422   422   422   kiosk 403",
+    "GET /evaluations/<evaluation_id>/close":
+                                             "login 403   403   403   403   403   200   kiosk 403",
     "POST /evaluations/<evaluation_id>/close":
                                              "login 403   403   403   403   403   303   kiosk 403",
     "GET /evaluations/new":                  "login 403   403   403   403   403   200   kiosk 403",
