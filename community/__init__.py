@@ -70,6 +70,7 @@ def _register_blueprints(app):
     from .board.views import bp as board_bp
     from .elder import bp as elder_bp
     from .evaluations.views import bp as evaluations_bp
+    from .home import me as _me  # noqa: F401 - /me routes on home.bp
     from .home.views import bp as home_bp
     from .issues import triage_views
     from .issues.api import bp as issues_api_bp

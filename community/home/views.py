@@ -1,13 +1,11 @@
-"""Home ("my to-dos"), the welcome page, my profile, and the staff hub."""
+"""Home ("my to-dos"), the welcome page and the staff hub (my profile: me.py)."""
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from ..access import home_units, require_staff, role_units
-from ..auth.forms import EmptyForm
+from ..access import require_staff, role_units
 from ..extensions import db
-from ..web import no_store
 from .todos import sections_for
 
 bp = Blueprint("home", __name__)
@@ -19,15 +17,6 @@ def index():
     if not current_user.is_authenticated:
         return render_template("home/welcome.html")
     return render_template("home/index.html", sections=sections_for(current_user))
-
-
-@bp.route("/me")
-@login_required
-@no_store
-def profile():
-    """Show my household, the units I belong to and my roles."""
-    return render_template("home/profile.html", units=home_units(current_user),
-                           form=EmptyForm())
 
 
 @bp.route("/staff")

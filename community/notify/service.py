@@ -11,11 +11,12 @@ RECENT = 10
 
 
 def notify(resident, text: str, url: str | None = None, sms: bool = False) -> Notice:
-    """Add a notice for the resident (in the caller's transaction); optionally send an SMS."""
+    """Add a notice for the resident (in the caller's transaction); optionally send an SMS
+    (never to a resident who opted out of SMS: the notice is still added)."""
     text = clip(text)
     notice = Notice(resident_id=resident.id, text=text, url=url)
     db.session.add(notice)
-    if sms and resident.phone:
+    if sms and resident.phone and not resident.sms_opt_out:
         backend().send(resident.phone, text)
     return notice
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -30,6 +30,8 @@ class Resident(db.Model):
     birth_year: Mapped[int | None]
     # Consent to show the name on public pages (contributions, minutes); off by default.
     publish_name: Mapped[bool] = mapped_column(default=False)
+    # The resident asked for no SMS: notices still reach their to-dos, only the text is not sent.
+    sms_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
     pin_failures: Mapped[int] = mapped_column(default=0)
     pin_failures_since: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]

@@ -11,9 +11,11 @@ from tests.journeys.conftest import (
     follow,
     heading,
     in_db,
+    log_in,
     main_text,
     number_in,
     press,
+    settled,
 )
 from tests.journeys.test_worker_ballots import open_ballot
 
@@ -155,3 +157,45 @@ def test_resident_answers_an_evaluation(open_as, live_server):
     assert heading(page) == "请确认您的评价"
     press(page, "确认提交")
     assert "谢谢" in main_text(page) or "已提交" in main_text(page), main_text(page)
+
+
+def save_under(page, section):
+    """Press the 保存 button of the form under this heading (/me has one per setting)."""
+    form = page.get_by_role("heading", name=section).locator("xpath=following-sibling::form[1]")
+    settled(page, form.get_by_role("button", name="保存").click)
+
+
+def test_resident_changes_their_pin(open_as, live_server):
+    phone = neighbour(live_server, skip=1)  # not the demo login others use
+    page = open_as("resident", phone=phone)
+    follow(page, "我的")
+    page.get_by_label("原来的6位密码").fill("000000")
+    page.get_by_label("新的6位密码").fill("246813")
+    page.get_by_label("再填一次新密码").fill("246813")
+    press(page, "修改密码")
+    assert "原来的密码不对" in page.locator("#pin-old_pin-error").inner_text()
+    page.get_by_label("原来的6位密码").fill("135790")
+    page.get_by_label("新的6位密码").fill("246813")
+    page.get_by_label("再填一次新密码").fill("246813")
+    press(page, "修改密码")
+    assert "密码已修改" in page.locator("body").inner_text()
+    settled(page, page.get_by_role("button", name="退出").click)
+    log_in(page, phone, pin="246813")
+    assert in_db(live_server, """SELECT count(*) FROM audit_log a JOIN resident r
+                 ON r.id = a.object_id WHERE a.action = 'pin_changed' AND r.phone = :p""",
+                 p=phone) == 1
+
+
+def test_resident_lets_their_name_be_shown_and_stops_sms(open_as, live_server):
+    phone = neighbour(live_server, skip=2)
+    page = open_as("resident", phone=phone)
+    follow(page, "我的")
+    page.get_by_label("同意在公开栏和出力记录上显示我的姓名").check()
+    save_under(page, "公开我的姓名")
+    assert "会显示您的姓名" in page.locator("body").inner_text()
+    assert page.get_by_label("同意在公开栏和出力记录上显示我的姓名").is_checked()
+    page.get_by_label("接收短信通知", exact=False).uncheck()
+    save_under(page, "短信通知")
+    assert "不再给您发短信" in page.locator("body").inner_text()
+    assert in_db(live_server, "SELECT publish_name FROM resident WHERE phone = :p", p=phone)
+    assert in_db(live_server, "SELECT sms_opt_out FROM resident WHERE phone = :p", p=phone)
