@@ -78,6 +78,7 @@ def _register_blueprints(app):
     from .kiosk import checkin as _kiosk_checkin  # noqa: F401 - routes on kiosk.bp
     from .kiosk.views import bp as kiosk_bp
     from .meetings.views import bp as meetings_bp
+    from .notify.views import bp as notify_bp
     from .projects.views import bp as projects_bp
     from .reports.views import bp as reports_bp
     from .residents.views import bp as residents_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app):
     app.register_blueprint(kiosk_bp, url_prefix="/kiosk")  # also recognises kiosk devices
     app.register_blueprint(volunteer_bp, url_prefix="/volunteer")
     app.register_blueprint(elder_bp)
+    app.register_blueprint(notify_bp, url_prefix="/notices")
 
 
 def _register_commands(app):

@@ -16,6 +16,7 @@ class TodoSection:
     title: str
     empty: str
     items: list[TodoItem] = field(default_factory=list)
+    more: TodoItem | None = None  # a link to the whole list, when the section shows part of it
 
 
 # Filled by each area when its blueprint module is imported: fn(resident) -> TodoSection.

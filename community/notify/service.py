@@ -1,13 +1,17 @@
 """Tell residents about changes: a notice in their to-dos, and an SMS if they have a phone."""
 
+from flask import url_for
 from flask_babel import format_datetime
 
+from .. import clock
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
 from .models import Notice
 from .sms import backend, clip
 
-RECENT = 10
+UNREAD_SHOWN = 5  # on the home page
+RECENT_SHOWN = 3  # on the home page when everything has been read
+PER_PAGE = 20
 
 
 def notify(resident, text: str, url: str | None = None, sms: bool = False) -> Notice:
@@ -31,16 +35,43 @@ def notify_many(residents, text: str, url: str | None = None, sms: bool = False)
     return len(seen)
 
 
-def recent_notices(resident, limit: int = RECENT) -> list[Notice]:
-    """The resident's newest notices."""
+def unread_notices(resident, limit: int = UNREAD_SHOWN) -> list[Notice]:
+    """The resident's newest notices not yet read."""
     return list(db.session.scalars(
-        db.select(Notice).where(Notice.resident_id == resident.id)
+        db.select(Notice).where(Notice.resident_id == resident.id, Notice.read_at.is_(None))
         .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)))
+
+
+def notices_page(resident, page: int, per_page: int = PER_PAGE) -> tuple[list[Notice], bool]:
+    """One page of the resident's notices, newest first, and whether there are more."""
+    rows = list(db.session.scalars(
+        db.select(Notice).where(Notice.resident_id == resident.id)
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        .offset((page - 1) * per_page).limit(per_page + 1)))
+    return rows[:per_page], len(rows) > per_page
+
+
+def mark_read(notices: list[Notice]) -> None:
+    """The resident has seen these notices on their list (no audit row: reading changes
+    nothing anyone decided)."""
+    ids = [n.id for n in notices if n.read_at is None]
+    if ids:
+        db.session.execute(db.update(Notice).where(Notice.id.in_(ids))
+                           .values(read_at=clock.now()))
+        db.session.commit()
 
 
 @provider(order=90)
 def notices_section(resident) -> TodoSection:
-    """The "消息" section of my to-dos."""
+    """The "消息" section of my to-dos: the unread notices, else the latest few, and a link
+    to all of them (a resident with years of notices still gets a short home page)."""
+    notices = unread_notices(resident) or recent_notices(resident, RECENT_SHOWN)
     items = [TodoItem(n.text, n.url or "/", format_datetime(n.created_at, "M月d日 HH:mm"))
-             for n in recent_notices(resident)]
-    return TodoSection("消息", "暂时没有新消息。", items)
+             for n in notices]
+    return TodoSection("消息", "暂时没有新消息。", items,
+                       more=TodoItem("全部消息", url_for("notify.index")) if items else None)
+
+
+def recent_notices(resident, limit: int) -> list[Notice]:
+    """The resident's newest notices."""
+    return notices_page(resident, 1, limit)[0]

@@ -58,7 +58,7 @@ ELDER_MEASURE = """() => {
 def elder_on(page, base_url):
     """Press the 长辈模式 switch like a user (a plain POST form; works with JS on or off)."""
     page.goto(f"{base_url}/")
-    page.locator("header form[action='/elder'] button").click()
+    page.locator("form[action='/elder'] button").click()
     page.locator("body.elder").wait_for()
 
 
