@@ -60,7 +60,9 @@ def test_worker_schedules_a_meeting_and_residents_are_told(client, auth, w):
 @pytest.mark.parametrize("change,field_id,message", [
     ({"ends": "19:00"}, "ends", "结束时间要晚于开始时间"),
     ({"agenda": ""}, "agenda", "议程不能是空的"),
-    ({"date": local_day(-2)}, "date", "会议时间已经过了"),
+    ({"date": local_day(-40)}, "date", "只能补录30天内开过的会议"),
+    ({"date": local_day(-2), "repeat": "weekly", "count": "4"}, "repeat",
+     "已经开过的会议只能一次录入一场"),
     ({"date": "明天"}, "date", "请按 2026-03-15 的样子写日期"),
     ({"starts": "七点半"}, "starts", "请按 19:30 的样子写时间"),
     ({"repeat": "weekly", "count": "4", "agenda": "", "issues": []}, "agenda", "议程不能是空的"),
@@ -75,6 +77,20 @@ def test_bad_input_is_refused_beside_the_field(client, auth, w, change, field_id
     assert re.search(pattern, html), html
     assert 'value="留着的标题"' in html and html.count("<h1>") == 1
     assert count(Meeting) == 0
+
+
+def test_a_meeting_that_took_place_is_entered_afterwards_without_inviting_anyone(
+        client, auth, w):
+    """An impromptu 围楼夜话 entered the same evening (or days later) with its minutes."""
+    auth.login("13900000006")
+    before = count(Notice)
+    r = post_form(client, f"/meetings/new?body={w.body.id}", form(date=local_day(-1)))
+    assert r.status_code == 303
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "会议已录入，请登记到会情况和会议纪要" in page
+    assert count(Meeting) == 1 and count(Notice) == before
+    actions = [a.action for a in db.session.scalars(db.select(AuditLog))]
+    assert "meeting_recorded" in actions and "meeting_scheduled" not in actions
 
 
 def test_a_retried_submit_makes_one_meeting(client, auth, w):

@@ -583,3 +583,13 @@ def test_one_more_agreeing_voter_never_hurts(ballot, data):
     assert RANK[after.outcome] >= RANK[before.outcome]
     if before.outcome == "passed":
         assert winner_label(after, after_tally) == target
+
+
+@pytest.mark.parametrize(("labels", "yes_no"), [
+    (["同意", "反对", "弃权"], True),
+    (["同意", "弃权"], True),
+    (["不同意", "弃权"], True),
+    (["装在楼下", "装在楼顶", "弃权"], False),
+])
+def test_a_ballot_is_yes_no_when_it_offers_agree_or_oppose(labels, yes_no):
+    assert rules.is_yes_no(labels) is yes_no

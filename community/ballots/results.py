@@ -24,9 +24,27 @@ RULE_LABELS = {
     "owners_special": _l("业主共同决定重大事项（民法典第二百七十八条）：面积和人数都三分之二以上"
                          "参与，参与表决的面积和人数都四分之三以上同意"),
 }
+# A ballot between several solutions (金字塔议事): a solution passes, nobody "agrees".
+SOLUTION_RULE_LABELS = {
+    "majority": _l("简单多数：投票的人中选同一个方案的过半数，该方案通过"),
+    "assembly": _l("居民会议：过半数成年居民或三分之二以上的户参加，到会者过半数选同一个方案，"
+                   "该方案通过"),
+    "representatives": _l("居民代表会议：三分之二以上代表参加，到会代表过半数选同一个方案，"
+                          "该方案通过"),
+    "owners_ordinary": _l("业主共同决定一般事项（民法典第二百七十八条）：面积和人数都三分之二以上"
+                          "参与，参与表决的面积和人数都过半数选同一个方案，该方案通过"),
+    "owners_special": _l("业主共同决定重大事项（民法典第二百七十八条）：面积和人数都三分之二以上"
+                         "参与，参与表决的面积和人数都四分之三以上选同一个方案，该方案通过"),
+}
 HEAD_WORDS = {"resident": _l("人"), "household": _l("户"), "owner": _l("人")}
 STATUS_LABELS = {"scheduled": _l("公示中，尚未开始"), "open": _l("投票进行中"),
                  "closed": _l("已结束")}
+
+
+def rule_label(ballot: Ballot) -> str:
+    """The ballot's rule in words: "同意" for a yes/no question, "选同一个方案" otherwise."""
+    yes_no = rules.is_yes_no(o.label for o in ballot.options)
+    return str((RULE_LABELS if yes_no else SOLUTION_RULE_LABELS)[ballot.rule])
 
 
 def tally(ballot: Ballot) -> rules.Tally:

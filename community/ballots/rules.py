@@ -163,11 +163,15 @@ def _option_test(
 Candidate = tuple[int | None, OptionCount]
 
 
+def is_yes_no(labels: Iterable[str]) -> bool:
+    """有"同意"或"反对"就是赞成/反对式表决，只有"同意"算同意；否则是多方案表决，逐个方案检验。"""
+    labels = {label.strip() for label in labels}
+    return YES_LABEL in labels or bool(labels & NO_LABELS)
+
+
 def _candidates(options: tuple[OptionCount, ...]) -> tuple[bool, list[Candidate]]:
     """Is this a yes/no ballot, and which options could be the agreeing one."""
-    labels = {o.label.strip() for o in options}
-    # 有"同意"或"反对"就是赞成/反对式表决，只有"同意"算同意；否则是多方案表决，逐个方案检验。
-    yes_no = YES_LABEL in labels or bool(labels & NO_LABELS)
+    yes_no = is_yes_no(o.label for o in options)
     if not yes_no:
         return False, [(i, o) for i, o in enumerate(options) if not o.abstain]
     yes = [(i, o) for i, o in enumerate(options) if not o.abstain and o.label.strip() == YES_LABEL]

@@ -48,6 +48,10 @@ class Plan:
     count: int = 1
 
 
+# How far back a meeting that already took place may be entered with its minutes.
+RECORD_AFTER = timedelta(days=30)
+
+
 def new_code() -> str:
     """A fresh 4-digit check-in code."""
     return f"{secrets.randbelow(10000):04d}"
@@ -74,8 +78,12 @@ def schedule(body: Body, plan: Plan, actor, token: str | None) -> Meeting:
     """Create the meeting (or its series) with its agenda, link issues, notify residents."""
     if existing := find_by_token(Meeting, f"{token}:0" if token else None):
         return existing
-    if plan.starts_at <= clock.now():
-        raise MeetingError(_("会议时间已经过了，请改成以后的时间"), "date")
+    now = clock.now()
+    held = plan.starts_at <= now  # entered afterwards: an impromptu 围楼夜话 the same evening
+    if held and plan.repeat and plan.count > 1:
+        raise MeetingError(_("已经开过的会议只能一次录入一场，不能设重复"), "repeat")
+    if held and plan.starts_at < now - RECORD_AFTER:
+        raise MeetingError(_("只能补录%(days)d天内开过的会议", days=RECORD_AFTER.days), "date")
     series = secrets.token_hex(8) if plan.repeat and plan.count > 1 else None
     meetings = []
     for i, (start, end) in enumerate(occurrences(plan.starts_at, plan.ends_at, plan.repeat,
@@ -90,9 +98,11 @@ def schedule(body: Body, plan: Plan, actor, token: str | None) -> Meeting:
     for issue in plan.issues:  # an issue is deliberated once: only at the first meeting
         _link(first, issue, actor, issue.title[:60], "")
     db.session.flush()
-    record("meeting_scheduled", first, actor=actor, unit_id=body.unit_id, title=plan.title,
-           starts_at=plan.starts_at, count=len(meetings), series=series)
-    announce(first, _("会议通知"), len(meetings), plan.repeat)
+    record("meeting_recorded" if held else "meeting_scheduled", first, actor=actor,
+           unit_id=body.unit_id, title=plan.title, starts_at=plan.starts_at,
+           count=len(meetings), series=series)
+    if not held:  # nobody is invited to a meeting that has already begun
+        announce(first, _("会议通知"), len(meetings), plan.repeat)
     return commit_once(Meeting, first, f"{token}:0" if token else None)
 
 

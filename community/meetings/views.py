@@ -74,7 +74,8 @@ def new():
         except MeetingError as e:
             pages.field_error(form, e)
         else:
-            flash(_("会议已安排，已通知居民。"))
+            flash(_("会议已录入，请登记到会情况和会议纪要。") if has_started(meeting)
+                  else _("会议已安排，已通知居民。"))
             return _to_show(meeting)
     return pages.render_form("meetings/new.html", form, body=body)
 
