@@ -13,7 +13,7 @@ from tests.conftest import count, csrf_token
 from tests.factories import make_household, make_resident, make_tree
 
 PHONE = "13900000021"
-TOKEN_RE = re.compile(r'name="pin-submit_token" type="hidden" value="([^"]+)"')
+TOKEN_RE = re.compile(r'name="submit_token" type="hidden" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -27,18 +27,17 @@ def fresh(resident) -> Resident:
     return db.session.get(Resident, resident.id)
 
 
-def post(client, url, prefix, **fields):
+def post(client, url, **fields):
     """Submit one of the /me forms as the browser would, from the /me page."""
     html = client.get("/me").get_data(as_text=True)
-    data = {f"{prefix}-csrf_token": csrf_token(html)}
-    if prefix == "pin":
-        data["pin-submit_token"] = TOKEN_RE.search(html).group(1)
-    data.update({f"{prefix}-{k}": v for k, v in fields.items()})
+    data = {"csrf_token": csrf_token(html), **fields}
+    if url == "/me/pin":
+        data["submit_token"] = TOKEN_RE.search(html).group(1)
     return client.post(url, data=data)
 
 
 def change_pin(client, old="135790", new="246813", again=None):
-    return post(client, "/me/pin", "pin", old_pin=old, new_pin=new,
+    return post(client, "/me/pin", old_pin=old, new_pin=new,
                 new_pin_again=new if again is None else again)
 
 
@@ -83,8 +82,8 @@ def test_a_pin_change_logs_out_other_phones(app, client, auth, aunt):
 def test_a_retried_pin_change_is_done_once(client, auth, aunt):
     auth.login(PHONE)
     html = client.get("/me").get_data(as_text=True)
-    data = {"pin-csrf_token": csrf_token(html), "pin-submit_token": TOKEN_RE.search(html)[1],
-            "pin-old_pin": "135790", "pin-new_pin": "246813", "pin-new_pin_again": "246813"}
+    data = {"csrf_token": csrf_token(html), "submit_token": TOKEN_RE.search(html)[1],
+            "old_pin": "135790", "new_pin": "246813", "new_pin_again": "246813"}
     assert client.post("/me/pin", data=data).status_code == 303
     assert client.post("/me/pin", data=data).status_code == 303  # the same submit again
     aunt = fresh(aunt)
@@ -97,7 +96,7 @@ def test_wrong_old_pin_says_so_beside_the_field_and_counts_toward_the_lockout(ap
     r = change_pin(client, old="111111")
     html = r.get_data(as_text=True)
     assert r.status_code == 422
-    assert re.search(r'id="pin-old_pin-error"[^>]*>.*原来的密码不对', html, re.S)
+    assert re.search(r'id="old_pin-error"[^>]*>.*原来的密码不对', html, re.S)
     assert 'aria-invalid="true"' in html
     assert fresh(aunt).pin_failures == 1
     app.config["PIN_MAX_FAILURES"] = 3
@@ -127,27 +126,27 @@ def test_new_pin_must_be_six_digits_typed_twice_and_not_weak(client, auth, aunt,
 
 def test_resident_consents_to_show_their_name_and_takes_it_back(client, auth, aunt):
     auth.login(PHONE)
-    r = post(client, "/me/name", "name", publish_name="y")
-    assert r.status_code == 303 and r.headers["Location"] == "/me#name"
+    r = post(client, "/me/name", publish_name="y")
+    assert r.status_code == 303 and r.headers["Location"] == "/me#set-name"
     assert fresh(aunt).publish_name
     html = client.get("/me").get_data(as_text=True)
     assert "会显示您的姓名" in html
-    assert re.search(r'id="name-publish_name"[^>]*checked|checked[^>]*id="name-publish_name"',
+    assert re.search(r'id="publish_name"[^>]*checked|checked[^>]*id="publish_name"',
                      html)
-    post(client, "/me/name", "name")  # the box unticked
+    post(client, "/me/name")  # the box unticked
     assert not fresh(aunt).publish_name
     assert actions(aunt)[-2:] == ["publish_name_set", "publish_name_set"]
 
 
 def test_saving_the_same_choice_again_writes_no_audit_row(client, auth, aunt):
     auth.login(PHONE)
-    post(client, "/me/name", "name")  # already off
+    post(client, "/me/name")  # already off
     assert "publish_name_set" not in actions(fresh(aunt))
 
 
 def test_sms_opt_out_stops_the_sms_but_not_the_notice(client, auth, aunt):
     auth.login(PHONE)
-    r = post(client, "/me/sms", "sms")  # the box unticked: no SMS
+    r = post(client, "/me/sms")  # the box unticked: no SMS
     assert r.status_code == 303
     aunt = fresh(aunt)
     assert aunt.sms_opt_out and actions(aunt)[-1] == "sms_opt_out_set"
@@ -155,7 +154,7 @@ def test_sms_opt_out_stops_the_sms_but_not_the_notice(client, auth, aunt):
     db.session.commit()
     assert count(Notice, Notice.resident_id == aunt.id) == 1
     assert count(SmsMessage, SmsMessage.phone == PHONE) == 0
-    post(client, "/me/sms", "sms", sms="y")
+    post(client, "/me/sms", sms="y")
     aunt = fresh(aunt)
     assert not aunt.sms_opt_out
     notify(aunt, "投票明天开始", "/ballots", sms=True)
@@ -166,8 +165,8 @@ def test_sms_opt_out_stops_the_sms_but_not_the_notice(client, auth, aunt):
 def test_elder_mode_switch_comes_back_to_me(client, auth, aunt):
     auth.login(PHONE)
     html = client.get("/me").get_data(as_text=True)
-    r = client.post("/elder", data={"csrf_token": csrf_token(html), "next": "/me#elder"})
-    assert r.status_code == 303 and r.headers["Location"] == "/me#elder"
+    r = client.post("/elder", data={"csrf_token": csrf_token(html), "next": "/me#set-elder"})
+    assert r.status_code == 303 and r.headers["Location"] == "/me#set-elder"
     assert "关闭长辈模式" in client.get("/me").get_data(as_text=True)
 
 
@@ -176,8 +175,8 @@ def test_settings_need_a_login_and_a_csrf_token(client, auth, aunt, url):
     r = client.post(url, data={})
     assert r.status_code == 303 and r.headers["Location"].startswith("/login")
     auth.login(PHONE)
-    r = client.post(url, data={"pin-old_pin": "135790", "pin-new_pin": "246813",
-                               "pin-new_pin_again": "246813", "name-publish_name": "y"})
-    assert r.status_code == 422
+    r = client.post(url, data={"old_pin": "135790", "new_pin": "246813",
+                               "new_pin_again": "246813", "publish_name": "y"})
+    assert r.status_code == 422 and "页面停留太久已过期" in r.get_data(as_text=True)
     aunt = fresh(aunt)
     assert not aunt.publish_name and actions(aunt) == []

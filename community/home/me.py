@@ -1,6 +1,7 @@
 """My information and my own settings (/me): PIN, showing my name, SMS, elder mode.
 
-Each setting is its own small form (CSRF, works without JavaScript, POST-redirect-GET)."""
+Each setting is its own small form (CSRF, works without JavaScript, POST-redirect-GET). Their
+field names differ, so the forms need no prefix and each sends the plain `csrf_token`."""
 
 from flask import flash, redirect, render_template, session, url_for
 from flask_babel import format_datetime
@@ -24,11 +25,10 @@ def _me():
 def _page(status=200, pin=None, name=None, sms=None):
     """The /me page; a form sent back with a message replaces its blank copy."""
     if pin is None:
-        pin = ChangePinForm(prefix="pin", formdata=None)
+        pin = ChangePinForm(formdata=None)
         pin.submit_token.data = new_token()
-    name = name or PublishNameForm(prefix="name", formdata=None,
-                                   publish_name=current_user.publish_name)
-    sms = sms or SmsForm(prefix="sms", formdata=None, sms=not current_user.sms_opt_out)
+    name = name or PublishNameForm(formdata=None, publish_name=current_user.publish_name)
+    sms = sms or SmsForm(formdata=None, sms=not current_user.sms_opt_out)
     return render_template("home/profile.html", units=home_units(current_user),
                            form=EmptyForm(), pin_form=pin, name_form=name,
                            sms_form=sms), status
@@ -52,10 +52,10 @@ def profile():
 @no_store
 def change_pin():
     """Change my PIN: the old one, the new one twice; other logins end."""
-    form = ChangePinForm(prefix="pin")
+    form = ChangePinForm()
     token = form.submit_token.data
     if token and token == session.get("pin_changed"):
-        return _back("pin")  # the same submit again (a slow network's retry): already done
+        return _back("set-pin")  # the same submit again (a retry on a slow network): done
     if form.validate_on_submit():
         try:
             settings.change_pin(_me(), form.old_pin.data, form.new_pin.data)
@@ -70,7 +70,7 @@ def change_pin():
             login_user(_me())  # this phone stays logged in with the new session epoch
             session["pin_changed"] = token
             flash(_("密码已修改，下次请用新密码登录。别的手机上的登录已经退出。"))
-            return _back("pin")
+            return _back("set-pin")
     return _page(422, pin=form)
 
 
@@ -80,12 +80,12 @@ def change_pin():
 @no_store
 def publish_name():
     """Consent (or not) to my name on the notice board and the contributions ledger."""
-    form = PublishNameForm(prefix="name")
+    form = PublishNameForm()
     if form.validate_on_submit():
         settings.set_publish_name(_me(), form.publish_name.data)
         flash(_("已保存：公开栏和出力记录上会显示您的姓名。") if form.publish_name.data
               else _("已保存：公开栏和出力记录上不显示您的姓名。"))
-        return _back("name")
+        return _back("set-name")
     return _page(422, name=form)
 
 
@@ -95,10 +95,10 @@ def publish_name():
 @no_store
 def sms():
     """Receive SMS notices or not; the notices in my to-dos stay either way."""
-    form = SmsForm(prefix="sms")
+    form = SmsForm()
     if form.validate_on_submit():
         settings.set_sms(_me(), form.sms.data)
         flash(_("已保存：会给您发短信通知。") if form.sms.data
               else _("已保存：不再给您发短信，通知仍会显示在首页的消息里。"))
-        return _back("sms")
+        return _back("set-sms")
     return _page(422, sms=form)

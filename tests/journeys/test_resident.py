@@ -173,7 +173,7 @@ def test_resident_changes_their_pin(open_as, live_server):
     page.get_by_label("新的6位密码").fill("246813")
     page.get_by_label("再填一次新密码").fill("246813")
     press(page, "修改密码")
-    assert "原来的密码不对" in page.locator("#pin-old_pin-error").inner_text()
+    assert "原来的密码不对" in page.locator("#old_pin-error").inner_text()
     page.get_by_label("原来的6位密码").fill("135790")
     page.get_by_label("新的6位密码").fill("246813")
     page.get_by_label("再填一次新密码").fill("246813")
