@@ -4,10 +4,11 @@ import gzip
 from datetime import datetime, timedelta
 from itertools import chain
 
-from flask import Response, abort, current_app, g, redirect, request, session, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import clock
+from . import clock, drafts
 from .assets import asset_url
 from .assets import bp as assets_bp
 from .auth import service as auth_service
@@ -44,8 +45,13 @@ def _load_user(user_id: str):
 
 def _unauthorized():
     """Send the user to the login page (the keypad one at a kiosk); htmx navigates whole."""
-    login = "kiosk.login" if session.get("kiosk_device") else "auth.login"
-    target = url_for(login, next=request.full_path.rstrip("?"))
+    kiosk = session.get("kiosk_device")
+    login = "kiosk.login" if kiosk else "auth.login"
+    # A form posted after the login ran out: keep what was typed, come back to the form.
+    back = None if kiosk else drafts.keep_for_login()
+    target = url_for(login, next=back or request.full_path.rstrip("?"))
+    if back:
+        flash(_("登录已过期，请重新登录。您写的内容已经保留。"))
     if request.headers.get("HX-Request") == "true":
         return Response(status=204, headers={"HX-Redirect": target})
     return redirect(target, 303)

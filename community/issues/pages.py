@@ -3,6 +3,7 @@
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..access import home_units
 from ..formkit import choices, new_token
@@ -35,6 +36,14 @@ def issue_form(author, assisted: bool) -> IssueForm:
     if not form.submit_token.data:
         form.submit_token.data = new_token()
     return form
+
+
+def refill(form, draft: dict):
+    """Fill the form with the fields kept while the login had run out (drafts.take)."""
+    for name, value in draft["fields"].items():
+        if name in form and value:
+            form[name].process(MultiDict({name: value}))
+    return draft
 
 
 def list_args() -> dict:

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import drafts
 from ..access import belongs_to, role_units
 from ..extensions import db
 from ..residents.models import Resident
@@ -19,9 +20,17 @@ from ..web import (
 from . import queries, service
 from .forms import CommentForm, FilterForm, FindResidentForm, ReasonForm, WithdrawForm, choices
 from .models import Comment, Issue
-from .pages import issue_form, list_args, show_context, support_context
+from .pages import issue_form, list_args, refill, show_context, support_context
 
 bp = Blueprint("issues", __name__)
+
+# Typed into a form whose login ran out: kept, and the form filled again after the login.
+drafts.keeps("issues.new", ("title", "body", "unit_id", "urgent", "channel", "submit_token"),
+             lambda view_args, args: url_for("issues.new", **({"for": args["for"]}
+                                                            if args.get("for", type=int) else {})))
+drafts.keeps("issues.comments", ("body", "submit_token"),
+             lambda view_args, args: url_for("issues.show", issue_id=view_args["issue_id"],
+                                             _anchor="issue-comments"))
 
 
 def load_issue(issue_id: int) -> Issue:
@@ -62,6 +71,9 @@ def new():
     """Post an issue for myself, or with ?for=ID for a resident I serve (代提)."""
     author = _author(request.args.get("for", type=int))
     form = issue_form(author, assisted=author.id != current_user.id)
+    note = None
+    if request.method == "GET" and (draft := drafts.take()):
+        note = drafts.note(refill(form, draft))
     if form.unit_id.choices and form.validate_on_submit():
         assisted = author.id != current_user.id
         issue = service.post_issue(
@@ -72,7 +84,7 @@ def new():
         flash(_("议题已提交，工作人员会尽快分流处理。"))
         return redirect(url_for("issues.show", issue_id=issue.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("issues/new.html", form=form, author=author), status
+    return render_template("issues/new.html", form=form, author=author, note=note), status
 
 
 def _author(resident_id: int | None) -> Resident:
@@ -106,8 +118,12 @@ def find_resident():
 def show(issue_id):
     """Show the issue: its text, timeline, supports and a page of comments."""
     issue = load_issue(issue_id)
-    ctx = show_context(issue, request.args.get("page", type=int))
-    return render_template("issues/show.html", **ctx)
+    form, note = None, None
+    if draft := drafts.take():  # a comment typed before the login ran out
+        form = CommentForm(formdata=None)
+        note = drafts.note(refill(form, draft))
+    ctx = show_context(issue, request.args.get("page", type=int), form)
+    return render_template("issues/show.html", **ctx, note=note)
 
 
 @bp.route("/<int:issue_id>/support", methods=("POST",))

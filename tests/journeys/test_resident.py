@@ -199,3 +199,28 @@ def test_resident_lets_their_name_be_shown_and_stops_sms(open_as, live_server):
     assert "不再给您发短信" in page.locator("body").inner_text()
     assert in_db(live_server, "SELECT publish_name FROM resident WHERE phone = :p", p=phone)
     assert in_db(live_server, "SELECT sms_opt_out FROM resident WHERE phone = :p", p=phone)
+
+
+def test_an_issue_typed_while_the_login_ran_out_is_kept(open_as, live_server):
+    phone = neighbour(live_server, skip=3)
+    page = open_as("resident", phone=phone)
+    follow(page, "议题")
+    follow(page, "提出新议题", where="main")
+    title = "旅程：登录过期后内容还在"
+    page.get_by_label("标题", exact=False).fill(title)
+    page.get_by_label("详细情况", exact=False).fill("垃圾桶旁边的地面坑坑洼洼，下雨积水。")
+    page.context.clear_cookies()  # the login ran out while typing
+    press(page, "提交")
+    assert heading(page) == "登录"
+    assert "登录已过期，请重新登录。您写的内容已经保留。" in page.inner_text("body")
+    page.get_by_label("手机号或居民码").fill(phone)
+    page.get_by_label("密码").fill("135790")
+    press(page, "登录")
+    assert heading(page) == "提出议题"
+    assert "您刚才的登录已过期，重新登录后内容已为您保留，请检查后提交。" in main_text(page)
+    assert page.get_by_label("标题", exact=False).input_value() == title
+    assert page.get_by_label("详细情况", exact=False).input_value() == \
+        "垃圾桶旁边的地面坑坑洼洼，下雨积水。"
+    press(page, "提交")
+    assert heading(page) == title and "议题已提交" in main_text(page)
+    assert in_db(live_server, "SELECT count(*) FROM issue WHERE title = :t", t=title) == 1
