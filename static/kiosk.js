@@ -34,6 +34,13 @@
     });
     f.insertBefore(pad, f.querySelector("[type=submit]"));
   });
+  // A receipt code goes at the next touch or after 15 s (without JS: a meta refresh).
+  var receipt = document.querySelector("[data-hide-on-touch]");
+  if (receipt) {
+    var hide = function () { if (receipt.parentNode) receipt.parentNode.removeChild(receipt); };
+    setTimeout(hide, 15000);
+    document.addEventListener("pointerdown", hide, {once: true, capture: true});
+  }
   if (!me || !me.dataset.idle) return;
   var limit = +me.dataset.idle, last = Date.now(), pending = null, timer, bar, count;
   function ping() {

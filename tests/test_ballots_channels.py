@@ -1,10 +1,12 @@
 """Paper, show of hands and volunteer-assisted votes: one vote per voter across channels."""
 
 import json
+import re
 
 import pytest
 
 from community.audit.models import AuditLog
+from community.ballots.forms import read_ticket
 from community.ballots.models import Ballot, PaperTally, Participation
 from community.extensions import db
 from community.notify.models import Notice
@@ -48,9 +50,13 @@ def test_paper_after_an_online_vote_is_refused(app, area):
     vote(login(app.test_client(), area["alice"], "246810"), ballot, "同意")
     staff = login(app.test_client(), area["worker"])
     r = paper(staff, ballot, area["alice"], "反对", area["second"])
-    assert r.status_code == 422 and "张秀英：您已投过票（网上投票）" in r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "张秀英 已经投过票（网上投票），不能再登记" in r.get_data(as_text=True)
     assert paper(staff, ballot, area["bob"], "反对", area["second"]).status_code == 303
-    assert "已登记" in staff.get(f"/ballots/{ballot.id}/paper").get_data(as_text=True)
+    confirmation = staff.get(f"/ballots/{ballot.id}/paper").get_data(as_text=True)
+    assert "已登记" in confirmation
+    receipts = db.session.scalars(db.text("SELECT receipt FROM ballot_choice")).all()
+    assert receipts and not any(code in confirmation for code in receipts)  # secret from staff
     (p,) = rows(channel="paper")
     assert (p.resident_id, p.entered_by_id, p.witness_id) == (
         area["bob"].id, area["worker"].id, area["second"].id)
@@ -102,7 +108,7 @@ def test_a_show_of_hands_must_add_up_and_marks_those_present(app, area):
     r = vote(login(app.test_client(), area["alice"], "246810"), ballot, "同意")
     assert r.status_code == 409 and "您已投过票（现场举手）" in r.get_data(as_text=True)
     r = _assembly(staff, ballot, [area["bob"].code], {"同意": 1}, area["second"])
-    assert "李大爷：您已投过票（现场举手）" in r.get_data(as_text=True)
+    assert "李大爷 已经投过票（现场举手），不能再登记" in r.get_data(as_text=True)
 
 
 def test_two_people_of_one_household_are_one_hand(app, area):
@@ -165,7 +171,7 @@ def test_an_assisted_vote_witnessed_by_a_second_volunteer(app, area):
     r = post_form(helper, f"/ballots/{ballot.id}/assist/{area['bob'].id}",
                   {"option": option_id(ballot, "同意")})
     assert r.status_code == 409 or r.status_code == 422
-    assert "李大爷：您已投过票（入户走访）" in r.text and len(rows()) == 1
+    assert "李大爷 已经投过票（入户走访），不能再登记" in r.text and len(rows()) == 1
 
 
 def test_volunteers_help_only_in_their_buildings(app, area):
@@ -177,3 +183,22 @@ def test_volunteers_help_only_in_their_buildings(app, area):
     no_visits = make_ballot(area["compound"], actor=area["worker"], channels=("web",))
     assert helper.get(f"/ballots/{no_visits.id}/assist").status_code == 403
     assert db.session.get(Ballot, no_visits.id).status == "open"
+
+
+def test_the_paper_form_does_not_carry_the_receipt_it_will_give(app, area):
+    """The entry form's signed ticket is readable; it holds a nonce, and the code is made from
+    it with the server's secret, so the worker never holds a code beside a voter."""
+    ballot = make_ballot(area["compound"], actor=area["worker"])
+    staff = login(app.test_client(), area["worker"])
+    url = f"/ballots/{ballot.id}/paper"
+    page = staff.get(url).get_data(as_text=True)
+    ticket = re.search(r'name="ticket" type="hidden" value="([^"]+)"', page).group(1)
+    with app.test_request_context():
+        nonce = read_ticket(ticket, ballot.id)[1]
+    r = staff.post(url, data={"csrf_token": csrf_token(page), "ticket": ticket,
+                              "voter": area["bob"].code, "option": option_id(ballot, "同意"),
+                              "witness_id": area["second"].id})
+    assert r.status_code == 303
+    (stored,) = db.session.scalars(db.text("SELECT receipt FROM ballot_choice")).all()
+    assert stored != nonce and len(stored) == 8
+    assert stored not in staff.get(r.headers["Location"]).get_data(as_text=True)

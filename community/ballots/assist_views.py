@@ -40,7 +40,7 @@ def _key_for(ballot, resident, form) -> tuple[str, str]:
     if not votes:
         raise NotEligible(_("%(name)s 不在这次表决的投票人名单中。", name=resident.name))
     if not waiting:
-        raise AlreadyVoted(f"{resident.name}：{queries.already_message(votes[0].done, resident)}")
+        raise AlreadyVoted(queries.already_message(votes[0].done, resident, to_voter=False))
     return waiting[0].key, service.new_receipt()
 
 

@@ -24,7 +24,7 @@ def voter_key_for(ballot: Ballot, resident: Resident) -> str:
         raise NotEligible(_("%(name)s 不在这次表决的投票人名单中。", name=resident.name))
     waiting = [v for v in votes if v.done is None]
     if not waiting:
-        raise AlreadyVoted(f"{resident.name}：{already_message(votes[0].done, resident)}")
+        raise AlreadyVoted(already_message(votes[0].done, resident, to_voter=False))
     return waiting[0].key
 
 
@@ -46,7 +46,7 @@ def enter_paper(ballot: Ballot, worker: Resident, voter: Resident, option: Ballo
             return receipt
         done = db.session.scalar(db.select(Participation).where(
             Participation.ballot_id == ballot.id, Participation.resident_id == voter.id))
-        raise AlreadyVoted(f"{voter.name}：{already_message(done, voter)}" if done
+        raise AlreadyVoted(already_message(done, voter, to_voter=False) if done
                            else _("刚刚有人投了票，请再提交一次。")) from None
     return receipt
 

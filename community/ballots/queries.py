@@ -26,10 +26,13 @@ def notice_days_for(unit: Unit) -> int:
     return found[0] if found else DEFAULT_NOTICE_DAYS
 
 
-def already_message(done: Participation, resident) -> str:
-    """"您已投过票" or "本户已由 X 投票", naming the channel."""
+def already_message(done: Participation, resident, to_voter: bool = True) -> str:
+    """"您已投过票" or "本户已由 X 投票", naming the channel; to a worker or volunteer
+    entering someone else's vote (to_voter=False), "X 已经投过票"."""
     how = results.CHANNEL_LABELS[done.channel]
     if done.resident_id == getattr(resident, "id", None):
+        if not to_voter:
+            return _("%(name)s 已经投过票（%(how)s），不能再登记。", name=resident.name, how=how)
         return _("您已投过票（%(how)s），不能再投。", how=how)
     name = done.resident.name if done.resident else _("现场表决")
     return _("本户已由 %(name)s 投票（%(how)s），不能再投。", name=name, how=how)

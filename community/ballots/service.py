@@ -1,5 +1,6 @@
 """Open, advance and close ballots; cast one vote per voter whatever the channel."""
 
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -55,6 +56,20 @@ class Draft:
 def new_receipt() -> str:
     """A random 8-character receipt code (about 40 bits)."""
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+
+
+def sealed_receipt(nonce: str) -> str:
+    """The receipt code for a paper ballot entered under this nonce. The entry form carries
+    only the nonce: its signed ticket is readable, and a worker who knew the code beside the
+    voter could find the choice of a secret ballot in the published list."""
+    digest = hmac.new(current_app.secret_key.encode(), f"paper-receipt:{nonce}".encode(),
+                      "sha256").digest()
+    n = int.from_bytes(digest, "big")
+    code = []
+    while len(code) < 8:
+        n, i = divmod(n, len(RECEIPT_ALPHABET))
+        code.append(RECEIPT_ALPHABET[i])
+    return "".join(code)
 
 
 def get_ballot_or_404(ballot_id: int) -> Ballot:

@@ -118,7 +118,8 @@ def _enter_paper(ballot, form: PaperForm) -> str:
     if voter is None:
         raise BallotError(_("找不到这位居民，请核对居民码或手机号。"), "voter")
     ticket = read_ticket(form.ticket.data, ballot.id)
-    receipt = ticket[1] if ticket and ticket[0] == "paper" else service.new_receipt()
+    receipt = (service.sealed_receipt(ticket[1]) if ticket and ticket[0] == "paper"
+               else service.new_receipt())
     return paper_service.enter_paper(ballot, current_user, voter, form.chosen,
                                      db.session.get(Resident, form.witness_id.data), receipt)
 
@@ -135,14 +136,15 @@ def paper(ballot_id):
     form.witness_id.choices = _witnesses(ballot)
     if form.validate_on_submit():
         try:
-            receipt = _enter_paper(ballot, form)
+            _enter_paper(ballot, form)
         except BallotError as e:
             _fail(form, e, "voter")
         else:
-            flash(_("已登记 %(voter)s 的纸质票，回执码 %(code)s。", voter=form.voter.data,
-                    code=receipt))
+            # Never the receipt code beside the voter: on a secret ballot the code finds the
+            # choice in the published list. The paper itself is the voter's record.
+            flash(_("已登记 %(voter)s 的纸质票。请核对下一张。", voter=form.voter.data))
             return redirect(url_for("ballots.paper", ballot_id=ballot.id), 303)
-    form.ticket.data = make_ticket(ballot.id, "paper", service.new_receipt())
+    form.ticket.data = make_ticket(ballot.id, "paper", service.new_receipt())  # a nonce
     return render_template("ballots/paper.html", ballot=ballot, form=form), \
         422 if form.errors else 200
 

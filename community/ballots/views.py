@@ -109,7 +109,9 @@ def _channel() -> str:
 def voted(ballot_id):
     """Say the vote was recorded and show its receipt code."""
     ballot = get_member_ballot_or_403(ballot_id)
-    kept = session.get("receipt") or [None, None]
+    # At a shared kiosk the code is shown once, for 15 s: the next person sees nothing of it.
+    kept = (session.pop("receipt", None) if session.get("kiosk_device")
+            else session.get("receipt")) or [None, None]
     receipt = kept[1] if kept[0] == ballot.id else None
     if receipt is None and not any(v.done for v in electorate.my_votes(ballot, current_user)):
         return redirect(url_for("ballots.show", ballot_id=ballot.id), 303)

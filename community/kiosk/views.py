@@ -162,7 +162,11 @@ def _make_kiosk(device, token):
     session.clear()
     session["kiosk_device"] = device.id
     flash(_("本设备已登记为自助终端：%(name)s。", name=device.name))
-    resp = redirect(url_for("kiosk.index"), 303)
+    if request.headers.get("HX-Request") == "true":  # a whole page load: see _no_store_at_kiosk
+        resp = current_app.response_class(status=204,
+                                          headers={"HX-Redirect": url_for("kiosk.index")})
+    else:
+        resp = redirect(url_for("kiosk.index"), 303)
     resp.set_cookie(service.COOKIE, token, max_age=service.COOKIE_MAX_AGE, path="/",
                     httponly=True, samesite="Lax",
                     secure=current_app.config["SESSION_COOKIE_SECURE"])
@@ -212,6 +216,11 @@ def _no_store_at_kiosk(resp):
     if request.endpoint not in _ASSETS and (request.cookies.get(service.COOKIE)
                                             or session.get("kiosk_device")):
         resp.headers["Cache-Control"] = "no-store"
+    if (session.get("kiosk_device") and request.headers.get("HX-Request") == "true"
+            and resp.status_code < 300 and "HX-Redirect" not in resp.headers):
+        # A page that htmx asked for became a kiosk page (the worker's 登记本设备 was boosted):
+        # load it whole, so the kiosk's script (idle logout, keypad) runs instead of htmx.
+        resp.headers["HX-Redirect"] = request.full_path.rstrip("?")
     return resp
 
 
