@@ -17,6 +17,7 @@ class TodoSection:
     empty: str
     items: list[TodoItem] = field(default_factory=list)
     more: TodoItem | None = None  # a link to the whole list, when the section shows part of it
+    done: tuple[str, str] | None = None  # (POST url, button label) that clears the section
 
 
 # Filled by each area when its blueprint module is imported: fn(resident) -> TodoSection.

@@ -51,14 +51,14 @@ def notices_page(resident, page: int, per_page: int = PER_PAGE) -> tuple[list[No
     return rows[:per_page], len(rows) > per_page
 
 
-def mark_read(notices: list[Notice]) -> None:
-    """The resident has seen these notices on their list (no audit row: reading changes
-    nothing anyone decided)."""
-    ids = [n.id for n in notices if n.read_at is None]
-    if ids:
-        db.session.execute(db.update(Notice).where(Notice.id.in_(ids))
-                           .values(read_at=clock.now()))
-        db.session.commit()
+def mark_all_read(resident) -> int:
+    """The resident has seen their notices (no audit row: reading changes nothing anyone
+    decided)."""
+    done = db.session.execute(
+        db.update(Notice).where(Notice.resident_id == resident.id, Notice.read_at.is_(None))
+        .values(read_at=clock.now())).rowcount
+    db.session.commit()
+    return done
 
 
 @provider(order=90)
@@ -68,8 +68,10 @@ def notices_section(resident) -> TodoSection:
     notices = unread_notices(resident) or recent_notices(resident, RECENT_SHOWN)
     items = [TodoItem(n.text, n.url or "/", format_datetime(n.created_at, "M月d日 HH:mm"))
              for n in notices]
+    unread = bool(notices) and notices[0].read_at is None
     return TodoSection("消息", "暂时没有新消息。", items,
-                       more=TodoItem("全部消息", url_for("notify.index")) if items else None)
+                       more=TodoItem("全部消息", url_for("notify.index")) if items else None,
+                       done=(url_for("notify.read"), "知道了，标为已读") if unread else None)
 
 
 def recent_notices(resident, limit: int) -> list[Notice]:

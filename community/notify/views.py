@@ -1,9 +1,10 @@
-"""All my notices, newest first, a page at a time; showing them marks them read."""
+"""All my notices, newest first, a page at a time; 知道了 marks them read."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..web import no_store
+from ..auth.forms import EmptyForm
+from ..web import no_store, safe_next
 from . import service
 
 bp = Blueprint("notify", __name__)
@@ -13,11 +14,16 @@ bp = Blueprint("notify", __name__)
 @login_required
 @no_store
 def index():
-    """My notices, 20 a page; the ones shown count as read."""
+    """My notices, 20 a page, the unread ones marked 新."""
     page = max(request.args.get("page", 1, type=int), 1)
     notices, more = service.notices_page(current_user, page)
-    unread = {n.id for n in notices if n.read_at is None}
-    html = render_template("notify/index.html", notices=notices, unread=unread, page=page,
-                           more=more)
-    service.mark_read(notices)  # after rendering: committing would reload every row
-    return html
+    return render_template("notify/index.html", notices=notices, page=page, more=more)
+
+
+@bp.route("/read", methods=("POST",))
+@login_required
+def read():
+    """知道了: every notice of mine counts as read; back to where the button was."""
+    if EmptyForm().validate_on_submit():
+        service.mark_all_read(current_user)
+    return redirect(safe_next(request.args.get("next")) or url_for("home.index"), 303)

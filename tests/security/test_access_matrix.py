@@ -75,6 +75,7 @@ MATRIX = {
     "GET /evaluations/new":                  "login 403   403   403   403   403   200   kiosk 403",
     "POST /evaluations/new":                 "login 403   403   403   403   403   422   kiosk 403",
     "GET /notices/":                         "login 200   200   200   200   200   200   kiosk 200",
+    "POST /notices/read":                    "login 303   303   303   303   303   303   kiosk 303",
     "GET /healthz":                          "200   200   200   200   200   200   200   200   200",
     "GET /issues":                           "login 200   200   200   200   200   200   kiosk 200",
     "GET /issues/<issue_id>":                "login 200   403   200   200   200   200   kiosk 403",
