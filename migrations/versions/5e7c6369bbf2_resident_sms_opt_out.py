@@ -17,9 +17,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('resident', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sms_opt_out', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # A plain ADD COLUMN (SQLite allows NOT NULL with a constant default): batch mode would
+    # copy and drop the resident table, which the foreign keys of a populated database refuse.
+    op.add_column('resident', sa.Column('sms_opt_out', sa.Boolean(), server_default=sa.false(),
+                                        nullable=False))
 
 
 def downgrade():
