@@ -51,7 +51,8 @@ def test_board_is_public_and_shows_aggregates_without_names(client, world):
     assert "李秀兰" not in html  # consent on the entry but not in her profile
     for private in ("13900000001", "13900000002", "9单元901", "2单元202", "社区工作者"):
         assert private not in html
-    assert "拨付项目 1,000.00 元" in html and "凭证 B-1" in html and "余额 199,000.00 元" in html
+    # An allocation sets money aside: the fund still holds it (账上余额).
+    assert "拨付项目 1,000.00 元" in html and "凭证 B-1" in html and "余额 200,000.00 元" in html
     assert "<script>" not in html and " style=" not in html and html.count("<h1") == 1
 
 

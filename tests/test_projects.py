@@ -98,6 +98,7 @@ def test_fund_balance_is_exact_and_overspending_is_refused(world):
     move = funds.record_movement(fund, "spending", D("0.30"), world.worker, voucher="V1",
                                  occurred_on=date.today())
     assert move.balance_after == D("0.00") and funds.balance(fund.id).available == D("0")
+    assert funds.balance(fund.id).on_hand == D("0.00")
 
 
 def test_huimin_defaults_per_kind_and_setting_per_unit(world, app):
@@ -117,9 +118,12 @@ def test_project_spending_is_limited_to_its_allocation(world):
     funds.record_movement(fund, "allocation", D("1000.00"), world.worker, project=p,
                           occurred_on=date.today())
     assert funds.balance(fund.id).available == D("199000.00")
-    funds.record_movement(fund, "spending", D("999.99"), world.worker, project=p, voucher="A-1",
-                          occurred_on=date.today())
+    spent = funds.record_movement(fund, "spending", D("999.99"), world.worker, project=p,
+                                  voucher="A-1", occurred_on=date.today())
     assert funds.project_remaining(fund.id, p.id) == D("0.01")
+    # The ledger's 余额 is the money on hand: the allocation set it aside, the spending took it.
+    assert spent.balance_after == D("199000.01") == funds.balance(fund.id).on_hand
+    assert funds.balance(fund.id).available == D("199000.00")
     with pytest.raises(funds.FundError, match="拨款余额"):
         funds.record_movement(fund, "spending", D("0.02"), world.worker, project=p,
                               voucher="A-2", occurred_on=date.today())

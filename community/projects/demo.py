@@ -126,10 +126,7 @@ def _chuanchai_ledger(ctx, lights, shed, by, today) -> None:
 
 def _move(fund, kind, amount, by, when, project=None, voucher=None, note="") -> None:
     project_id = project.id if project else None
-    if kind == "spending" and project is not None:
-        after = funds.balance(fund.id).available
-    else:
-        after = funds.balance(fund.id).available + (amount if kind == "income" else -amount)
+    after = funds.on_hand_after(funds.balance(fund.id), kind, amount)
     db.session.add(FundMovement(fund_id=fund.id, kind=kind, amount=amount, project_id=project_id,
                                 voucher=voucher, note=note, occurred_on=when,
                                 balance_after=after, entered_by_id=by.id,

@@ -1,8 +1,10 @@
 """Funds: 惠民资金 per unit per year and the charity fund; allocations, spending, balances.
 
 Money is Decimal throughout. A fund's *available* balance is what is neither allocated to a
-project nor spent directly: budget + income − allocations − direct spending. A project's
-*remaining* allocation from a fund is what was allocated to it less what was spent on it.
+project nor spent directly: budget + income − allocations − direct spending. Its money *on
+hand* (账上余额, the ledger's 余额) is budget + income − all spending: an allocation only sets
+money aside, a spending takes it out. A project's *remaining* allocation from a fund is what
+was allocated to it less what was spent on it.
 """
 
 from dataclasses import dataclass
@@ -35,6 +37,11 @@ class Balance:
     allocated: Decimal
     spent: Decimal  # all spending, on projects and direct
     available: Decimal
+
+    @property
+    def on_hand(self) -> Decimal:
+        """账上余额: what the fund still holds, allocated or not."""
+        return self.budget + self.income - self.spent
 
 
 def huimin_yearly(unit: Unit) -> Decimal:
@@ -106,19 +113,21 @@ def _lock(fund: Fund) -> None:
     db.session.execute(db.select(Fund.id).where(Fund.id == fund.id).with_for_update())
 
 
+def on_hand_after(sums: Balance, kind: str, amount: Decimal) -> Decimal:
+    """The fund's money on hand after this movement (the ledger's 余额)."""
+    return sums.on_hand + {"income": amount, "spending": -amount}.get(kind, ZERO)
+
+
 def _check(fund: Fund, kind: str, amount: Decimal, project: Project | None) -> Decimal:
-    """Refuse a movement beyond the balance; return the fund's available balance after it."""
-    available = balance(fund.id).available
-    if kind == "income":
-        return available + amount
+    """Refuse a movement beyond the balance; return the money on hand after it."""
+    sums = balance(fund.id)
     if kind == "spending" and project is not None:
         left = project_remaining(fund.id, project.id)
         if amount > left:
             raise FundError(f"超出该项目的拨款余额（还剩 {left} 元）")
-        return available
-    if amount > available:
-        raise FundError(f"超出资金余额（可用 {available} 元）")
-    return available - amount
+    elif kind != "income" and amount > sums.available:
+        raise FundError(f"超出资金余额（可用 {sums.available} 元）")
+    return on_hand_after(sums, kind, amount)
 
 
 def record_movement(fund: Fund, kind: str, amount: Decimal, actor, *, occurred_on: date,
