@@ -27,5 +27,6 @@ from .projects.models import (  # noqa: F401
     Task,
 )
 from .residents.models import Membership, Resident, RoleAssignment  # noqa: F401
+from .roster.models import RosterUpload  # noqa: F401
 from .units.models import Household, Unit  # noqa: F401
 from .volunteer.models import Visit, VolunteerAssignment  # noqa: F401

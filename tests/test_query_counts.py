@@ -92,7 +92,7 @@ MAX_QUERIES = {
     "GET /projects/new": 6,
     "GET /reports/": 4,
     "GET /residents/": 3,
-    "GET /roster/import": 4,
+    "GET /roster/import": 6,
     "GET /staff": 4,
     "GET /triage": 6,
     "GET /triage/dispatch": 5,

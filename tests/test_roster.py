@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from sqlalchemy import event
 
 from community import clock
 from community.audit.models import AuditLog
@@ -19,9 +20,11 @@ from community.extensions import db
 from community.residents.models import Membership, Resident
 from community.residents.pins import check_pin
 from community.roster import parse, service
+from community.roster.models import RosterUpload
 from community.roster.parse import COLUMNS
 from community.units.models import Household, Unit
 from community.units.service import create_unit
+from tests.conftest import csrf_token
 from tests.factories import make_household, make_resident, make_tree
 
 PATH = "测试街道/测试社区/测试小区/1栋"
@@ -451,9 +454,25 @@ def test_worker_imports_into_own_community_and_new_compounds(worker):
 def test_worker_cannot_import_outside_their_units(worker):
     make_tree("外")
     errors = errors_of([person(1), person(2, unit_path="外测试街道/外测试社区/外测试小区/1栋"),
-                        person(3, unit_path="测试街道/别的社区/小区/1栋")], actor=worker)
-    assert [row for row, _ in errors] == [3, 4]
-    assert all(reason.startswith("您无权导入此单位") for _, reason in errors)
+                        person(3, unit_path="测试街道/测试社区/测试小区/1栋"),
+                        person(4, unit_path="测试街道/别的社区/小区/1栋"),
+                        person(5, unit_path="西陵街道/测试社区/测试小区/1栋")], actor=worker)
+    mine = "您负责的是“测试街道/测试社区”，请照这个写法填写"
+    assert errors == [
+        (3, "“外测试街道/外测试社区/外测试小区/1栋”不在您负责的“测试街道/测试社区”范围内，"
+            "不能导入"),
+        (5, f"找不到社区“别的社区”：“测试街道”下面没有叫这个名字的社区。{mine}"),
+        (6, f"找不到街道“西陵街道”：系统里没有叫这个名字的街道。{mine}"),
+    ]
+
+
+def test_an_existing_community_outside_a_worker_of_one_compound(tree):
+    compound_worker = make_resident(make_household(tree["b1"]), phone="13700000009",
+                                    roles=[("worker", tree["compound"])])
+    errors = errors_of([person(1, unit_path="测试街道/测试社区/别的小区/1栋")],
+                       actor=compound_worker)
+    assert errors == [(2, "找不到小区“别的小区”：“测试街道/测试社区”下面没有叫这个名字的小区。"
+                          "您负责的是“测试街道/测试社区/测试小区”，请照这个写法填写")]
 
 
 def test_worker_cannot_change_phone_of_resident_managed_elsewhere(worker):
@@ -541,6 +560,33 @@ def upload(auth, rows=None, data=None, filename="名册.csv", **kw):
     return auth.post("/roster/import", {"file": (io.BytesIO(data), filename), **kw})
 
 
+def preview(client, auth, rows=None, **kw):
+    """Upload a file and open the preview it leads to."""
+    r = upload(auth, rows, **kw)
+    assert r.status_code == 303, r.get_data(as_text=True)
+    assert r.headers["Location"].startswith("/roster/import/confirm?upload=")
+    return client.get(r.headers["Location"])
+
+
+def hidden(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def confirm(client, page, tick=True, **kw):
+    """Press 确认导入 under the preview (ticking the new-units box when there is one)."""
+    html = page.get_data(as_text=True)
+    data = {"csrf_token": csrf_token(html), "upload": hidden(html, "upload"),
+            "units_seen": hidden(html, "units_seen")}
+    if tick and 'name="new_units_ok"' in html:
+        data["new_units_ok"] = "y"
+    return client.post("/roster/import/confirm", data={**data, **kw})
+
+
+def written() -> tuple[int, ...]:
+    """What an import writes: residents, memberships, households, units, audit rows."""
+    return tuple(count(m) for m in (Resident, Membership, Household, Unit, AuditLog))
+
+
 def test_upload_page_shows_form_help_and_template_link(client, auth, worker):
     auth.login("13700000001")
     r = client.get("/roster/import")
@@ -552,19 +598,175 @@ def test_upload_page_shows_form_help_and_template_link(client, auth, worker):
     assert "导入居民名册" in client.get("/staff").get_data(as_text=True)
 
 
-def test_upload_imports_and_shows_slip_sheet(client, auth, worker):
+def test_help_example_is_the_workers_own_first_building(client, auth, worker):
     auth.login("13700000001")
-    r = upload(auth, [person(1), person(2), person(3, pin="975310")])
+    html = client.get("/roster/import").get_data(as_text=True)
+    assert "如 测试街道/测试社区/测试小区/1栋</dd>" in html
+    assert "西陵街道/船柴社区" not in html
+
+
+def test_help_example_of_a_community_without_buildings(client, auth, tree):
+    empty = create_unit(tree["street"], "新社区", "community")
+    make_resident(make_household(tree["b1"]), phone="13700000003", roles=[("worker", empty)])
+    auth.login("13700000003")
+    html = client.get("/roster/import").get_data(as_text=True)
+    assert "如 测试街道/新社区/某小区/1栋</dd>" in html
+
+
+def test_upload_shows_a_preview_and_writes_nothing(client, auth, worker):
+    run([person(1), person(2), person(3)])
+    before = written()
+    auth.login("13700000001")
+    page = preview(client, auth, [
+        person(1),  # unchanged
+        person(2, phone="13912345678"),  # updated
+        person(3, address="1单元099"),  # moved: registered, now in another household
+        person(4, unit_path="测试街道/测试社区/测试小区/9栋"),  # new, in a new building
+        person(5),  # new
+    ])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "还没有导入" in html
+    for label, n in (("新登记的居民", "2 人"), ("已登记、这次登记到另一户的居民", "1 人"),
+                     ("已登记、信息有更改的居民", "1 人"), ("已登记、没有变化的居民", "1 人"),
+                     ("新建的住户", "3 户"), ("新建的楼栋/小区", "1 个")):
+        assert f"<dt>{label}</dt><dd>{n}" in html, label
+    assert "<li>测试街道/测试社区/测试小区/9栋 <span class=\"tag\">楼栋</span></li>" in html
+    assert re.search(r'<input[^>]*name="new_units_ok"[^>]*required', html)
+    assert "这些新的楼栋/小区是对的，要新建" in html
+    assert written() == before
+    assert resident("40000002").phone == "13900000002"
+
+
+def test_confirming_imports_everything_with_an_audit_row(client, auth, worker):
+    auth.login("13700000001")
+    page = preview(client, auth, [person(1), person(2, unit_path="测试街道/测试社区/新小区/9栋"),
+                                  person(3, pin="975310")])
+    html = page.get_data(as_text=True)
+    assert "<li>测试街道/测试社区/新小区 <span class=\"tag\">小区/村民小组</span></li>" in html
+    assert "<li>测试街道/测试社区/新小区/9栋 <span class=\"tag\">楼栋</span></li>" in html
+    r = confirm(client, page)
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     assert "已导入 3 行" in html and "其中 1 人的密码由文件给出" in html
     pins = SLIP_PIN.findall(html)
     assert len(pins) == 2 and "975310" not in html
     assert count(Resident) == 4  # the worker and three new residents
+    assert resident("40000002").memberships[0].household.building.name == "9栋"
+    audit = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "roster_import")).all()
+    assert len(audit) == 1 and audit[0].actor_id == worker.id
+    upload_row = db.session.scalar(db.select(RosterUpload))
+    assert upload_row.imported_at is not None and upload_row.data is None
     with client.session_transaction() as s:
         assert not any(p in json.dumps(s, default=str) for p in pins)
     auth.logout()
     assert auth.login("40000001", pins[0]).status_code == 303
+
+
+def test_new_units_are_created_only_once_confirmed(client, auth, worker):
+    auth.login("13700000001")
+    page = preview(client, auth, [person(1, unit_path="测试街道/测试社区/测试小区/9栋")])
+    before = written()
+    r = confirm(client, page, tick=False)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "有错误" in html
+    assert "请逐个核对上面要新建的单位" in html and "测试小区/9栋" in html
+    assert written() == before
+    r = confirm(client, page, units_seen="somethingelse")
+    assert r.status_code == 422 and "要新建的单位和刚才列出的不一样了" in r.get_data(as_text=True)
+    assert written() == before
+    assert confirm(client, r).status_code == 200  # the re-shown list, now confirmed
+    assert count(Unit) == 6
+
+
+def test_a_file_without_new_units_needs_no_tick(client, auth, worker):
+    auth.login("13700000001")
+    page = preview(client, auth, [person(1, pin="975310")])
+    assert 'name="new_units_ok"' not in page.get_data(as_text=True)
+    r = confirm(client, page, tick=False)
+    assert r.status_code == 303 and r.headers["Location"] == "/roster/import"
+    assert "已导入 1 行" in client.get("/roster/import").get_data(as_text=True)
+    assert count(Resident) == 2
+
+
+def test_a_resent_confirmation_imports_nothing_more(client, auth, worker):
+    auth.login("13700000001")
+    page = preview(client, auth, [person(1), person(2, unit_path="测试街道/测试社区/测试小区/9栋")])
+    assert confirm(client, page).status_code == 200
+    after = written()
+    for resend in (confirm, lambda client, page: client.get(page.request.url)):
+        again = resend(client, page)
+        assert again.status_code == 303 and again.headers["Location"] == "/roster/import"
+        html = client.get("/roster/import").get_data(as_text=True)
+        assert "这份名册已经导入过了，没有再导入一次。已导入 2 行" in html
+    assert written() == after
+
+
+def test_two_confirmations_at_once_import_once(app, worker):
+    data = to_csv([person(1)])
+    staged = service.stage_upload("名册.csv", data, worker)
+    service.import_roster("名册.csv", data, actor=worker, upload=staged, units_seen="")
+    with pytest.raises(service.AlreadyImported) as e:  # the second had read the file already
+        service.import_roster("名册.csv", data, actor=worker, upload=staged, units_seen="")
+    assert e.value.summary.startswith("已导入 1 行")
+    assert count(Resident) == 2
+
+
+def test_someone_elses_or_a_forgotten_upload_is_not_found(client, auth, worker, tree):
+    make_resident(make_household(tree["b2"]), phone="13700000002",
+                  roles=[("worker", tree["community"])])
+    auth.login("13700000001")
+    page = preview(client, auth, [person(1)])
+    auth.logout()
+    auth.login("13700000002")
+    for r in (client.get(page.request.url), confirm(client, page, csrf_token=auth.token("/")),
+              client.get("/roster/import/confirm")):
+        assert r.status_code == 303 and r.headers["Location"] == "/roster/import"
+    assert "找不到这次上传的名册" in client.get("/roster/import").get_data(as_text=True)
+    assert count(Resident) == 2
+    db.session.execute(db.update(RosterUpload).values(
+        created_at=clock.now() - service.KEEP - service.KEEP))
+    service.stage_upload("名册.csv", to_csv([person(2)]), worker)  # forgets the old one
+    assert count(RosterUpload) == 1
+
+
+def test_a_file_that_went_bad_since_its_preview_imports_nothing(client, auth, worker):
+    auth.login("13700000001")
+    page = preview(client, auth, [person(1)])
+    make_resident(make_household(worker.memberships[0].household.building), name="别人",
+                  phone="13900000001")
+    before = written()
+    r = confirm(client, page)
+    assert r.status_code == 422
+    assert "第2行：手机号13900000001已登记给另一位居民" in r.get_data(as_text=True)
+    assert written() == before
+
+
+def test_missing_csrf_on_the_confirmation_reshows_the_preview(client, auth, worker):
+    auth.login("13700000001")
+    page = preview(client, auth, [person(1)])
+    r = confirm(client, page, csrf_token="")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "页面停留太久已过期" in html and "确认导入" in html
+    assert count(Resident) == 1
+
+
+def test_preview_queries_do_not_grow_with_the_rows(client, auth, worker):
+    def queries_for_preview(rows):
+        page = preview(client, auth, rows)
+        seen = []
+        listener = lambda *a: seen.append(a[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(page.request.url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+    run([person(i) for i in range(40)], actor=worker)
+    auth.login("13700000001")
+    few = queries_for_preview([person(i, phone=f"136{i:08d}") for i in range(2)])
+    many = queries_for_preview([person(i, phone=f"136{i:08d}") for i in range(40)])
+    assert few == many
 
 
 def test_upload_xlsx(client, auth, worker):
@@ -574,15 +776,9 @@ def test_upload_xlsx(client, auth, worker):
     buf = io.BytesIO()
     book.save(buf)
     auth.login("13700000001")
-    r = upload(auth, data=buf.getvalue(), filename="名册.XLSX")
+    page = preview(client, auth, data=buf.getvalue(), filename="名册.XLSX")
+    r = confirm(client, page)
     assert r.status_code == 200 and len(SLIP_PIN.findall(r.get_data(as_text=True))) == 1
-
-
-def test_upload_without_new_slips_redirects_with_counts(client, auth, worker):
-    auth.login("13700000001")
-    r = upload(auth, [person(1, pin="975310")])
-    assert r.status_code == 303 and r.headers["Location"] == "/roster/import"
-    assert "已导入 1 行" in client.get("/roster/import").get_data(as_text=True)
 
 
 def test_upload_with_errors_lists_them_and_saves_nothing(client, auth, worker):
@@ -592,21 +788,22 @@ def test_upload_with_errors_lists_them_and_saves_nothing(client, auth, worker):
     html = r.get_data(as_text=True)
     assert r.status_code == 422
     assert "有 2 处错误，没有导入任何内容" in html
-    assert "<td>3</td><td>手机号应是1开头的11位数字</td>" in html
-    assert "<td>4</td><td>居民码应是8位数字" in html
-    assert count(Resident) == 1 and count(Household) == 1
+    assert "<li>第3行：手机号应是1开头的11位数字</li>" in html
+    assert "<li>第4行：居民码应是8位数字" in html
+    assert count(Resident) == 1 and count(Household) == 1 and count(RosterUpload) == 0
 
 
-def test_upload_of_another_communitys_units_is_refused(client, auth, app):
-    make_tree()
-    other = make_tree("外")
-    make_resident(make_household(other["b1"]), phone="13700000002",
-                  roles=[("worker", other["community"])])
-    auth.login("13700000002")
-    r = upload(auth, [person(1)])
-    assert r.status_code == 422
-    assert "您无权导入此单位" in r.get_data(as_text=True)
-    assert count(Resident) == 1
+def test_upload_of_units_outside_or_missing_lists_every_row(client, auth, worker):
+    make_tree("外")
+    auth.login("13700000001")
+    r = upload(auth, [person(1), person(2, unit_path="外测试街道/外测试社区/外测试小区/9栋"),
+                      person(3, unit_path="测试街道/测试社区X/测试小区/1栋")])
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "有 2 处错误，没有导入任何内容" in html
+    assert ("<li>第3行：“外测试街道/外测试社区/外测试小区/9栋”不在您负责的“测试街道/测试社区”"
+            "范围内，不能导入</li>") in html
+    assert "<li>第4行：找不到社区“测试社区X”：“测试街道”下面没有叫这个名字的社区。" in html
+    assert count(Resident) == 1 and count(Unit) == 10 and count(RosterUpload) == 0
 
 
 @pytest.mark.parametrize(("filename", "message"), [
@@ -631,6 +828,7 @@ def test_upload_needs_a_worker(client, auth, tree):
         assert client.get("/roster/template.csv").status_code == 403
         r = upload(auth, [person(1)], csrf_token=auth.token("/"))
         assert r.status_code == 403
+        assert client.get("/roster/import/confirm?upload=x").status_code == 403
         auth.logout()
     assert count(Resident) == 2
 

@@ -44,9 +44,9 @@ def checked_plan(rows: list[RosterRow], field_errors: list[RowError], actor) -> 
     """Check the rows against each other, the actor's units and the database; raise if bad."""
     plan = _plan_file(rows)
     plan.errors += field_errors
+    wrong_kind = _match_units(plan)
     if actor is not None:
-        plan.errors += _outside_scope(rows, actor)
-    _match_units(plan)
+        plan.errors += _outside_scope(plan, actor, wrong_kind)
     _match_households(plan)
     _match_residents(plan, actor)
     if plan.errors:
@@ -103,21 +103,46 @@ def _same_person(people: dict[str, Person], r: RosterRow) -> list[str]:
     return reasons
 
 
-def _outside_scope(rows: list[RosterRow], actor) -> list[RowError]:
-    """Rows for units the worker does not serve (their worker unit or below)."""
-    chains = [tuple(_names_from_root(u)) for u in role_units(actor, "worker")]
-    return [RowError(r.number, _("您无权导入此单位：%(path)s", path="/".join(r.path)))
-            for r in rows if not any(r.path[:len(c)] == c for c in chains)]
+def _outside_scope(plan: Plan, actor, wrong_kind: set[tuple]) -> list[RowError]:
+    """Rows for units the worker does not serve (their worker unit or below): either an
+    existing unit of another place, or a name that matches no unit above their own."""
+    chains = [tuple(names_from_root(u)) for u in role_units(actor, "worker")]
+    mine = "、".join("/".join(c) for c in chains)
+    errors = []
+    for r in plan.rows:
+        if r.path in wrong_kind or any(r.path[:len(c)] == c for c in chains):
+            continue
+        for level in range(len(r.path)):
+            head = r.path[:level + 1]
+            if head not in plan.units:
+                above = "/".join(head[:-1])
+                reason = _("找不到%(kind)s“%(name)s”：%(where)s没有叫这个名字的%(kind)s。"
+                           "您负责的是“%(mine)s”，请照这个写法填写", kind=_kind(level),
+                           name=head[-1], where=f"“{above}”下面" if above else _("系统里"),
+                           mine=mine)
+                break
+            if not any(c[:len(head)] == head for c in chains):
+                reason = _("“%(path)s”不在您负责的“%(mine)s”范围内，不能导入",
+                           path="/".join(r.path), mine=mine)
+                break
+        errors.append(RowError(r.number, reason))
+    return errors
 
 
-def _names_from_root(unit: Unit) -> list[str]:
+def _kind(level: int) -> str:
+    return {"street": _("街道"), "community": _("社区"), "compound": _("小区"),
+            "building": _("楼栋")}[KINDS[level]]
+
+
+def names_from_root(unit: Unit) -> list[str]:
     ids = unit.ancestor_ids()
     units = {u.id: u.name for u in db.session.scalars(db.select(Unit).where(Unit.id.in_(ids)))}
     return [units[i] for i in ids]
 
 
-def _match_units(plan: Plan) -> None:
-    """Find the existing units on each path; a unit of the wrong kind is an error."""
+def _match_units(plan: Plan) -> set[tuple]:
+    """Find the existing units on each path; a unit of the wrong kind is an error. Returns
+    the paths with such a unit."""
     paths = list(dict.fromkeys(r.path for r in plan.rows))
     index = _units_on(paths)
     bad: dict[tuple, str] = {}
@@ -134,6 +159,7 @@ def _match_units(plan: Plan) -> None:
                 break
             plan.units[path[:level + 1]] = parent = unit
     plan.errors += [RowError(r.number, bad[r.path]) for r in plan.rows if r.path in bad]
+    return set(bad)
 
 
 def _units_on(paths: list[tuple]) -> dict[tuple, Unit]:

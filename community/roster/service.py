@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from flask import abort
@@ -12,19 +13,40 @@ from .. import clock
 from ..access import role_units
 from ..audit.service import record
 from ..extensions import db
+from ..formkit import new_token
 from ..residents.models import Membership, Resident
 from ..residents.pins import hash_pin, new_pin
 from ..residents.service import Slip
 from ..units.models import KINDS, Household, Unit
 from ..units.service import create_unit
+from .models import RosterUpload
 from .parse import RosterFileError, read_roster, template_csv
-from .plan import Person, Plan, checked_plan
+from .plan import Person, Plan, checked_plan, names_from_root
+from .preview import Preview, new_unit_paths, summarise, units_digest
 from .rows import RosterInvalid, RosterRow, RowError, check_rows
 
-__all__ = ["ImportResult", "RosterInvalid", "RowError", "describe", "import_roster",
-           "template_csv", "worker_units_or_403"]
+__all__ = ["AlreadyImported", "ImportResult", "RosterInvalid", "RowError", "UnitsUnconfirmed",
+           "UploadGone", "check_roster", "confirm_upload", "describe", "example_path",
+           "import_roster", "stage_upload", "template_csv", "upload_for", "worker_units_or_403"]
 
 Progress = Callable[[list, int], Iterable]
+KEEP = timedelta(days=2)  # how long an upload waits for its confirmation
+
+
+class UploadGone(Exception):
+    """No such upload of this worker's (never made, someone else's, or forgotten)."""
+
+
+class AlreadyImported(Exception):
+    """The upload was imported already: a re-sent confirmation. `summary` says what it did."""
+
+    def __init__(self, summary: str):
+        super().__init__(summary)
+        self.summary = summary
+
+
+class UnitsUnconfirmed(Exception):
+    """The file would create units the worker has not confirmed (or other ones than shown)."""
 
 
 @dataclass
@@ -47,34 +69,123 @@ def worker_units_or_403(user) -> list[Unit]:
     return units
 
 
+def example_path(units: list[Unit]) -> str:
+    """A unit_path written as in the worker's own tree, for the help text: the first building
+    under their first unit (or made-up names below it when it has none yet)."""
+    unit = units[0]
+    building = db.session.scalar(
+        db.select(Unit).where(Unit.path.startswith(unit.path), Unit.kind == "building")
+        .order_by(Unit.id).limit(1))
+    names = names_from_root(building or unit)
+    return "/".join(names + [_("某街道"), _("某社区"), _("某小区"), _("1栋")][len(names):])
+
+
 def import_roster(filename: str, data: bytes, *, actor: Resident | None = None,
-                  progress: Progress | None = None) -> ImportResult:
+                  progress: Progress | None = None, upload: RosterUpload | None = None,
+                  units_seen: str | None = None) -> ImportResult:
     """Import a roster file for a worker (or, with no actor, the admin CLI): all rows or none.
 
+    From the upload page, `upload` is the previewed file, imported once only, and
+    `units_seen` names the new units the worker confirmed (UnitsUnconfirmed otherwise).
     Ends the caller's transaction: PINs are hashed between the check and the save, so a
     slow hash never holds the database's write lock."""
-    try:
-        raw = read_roster(filename, data)
-    except RosterFileError as e:
-        raise RosterInvalid([RowError(0, str(e))]) from None
-    rows, errors = check_rows(raw, clock.now().year)
+    rows, errors, count = _read(filename, data)
     plan = checked_plan(rows, errors, actor)
+    _check_units(plan, units_seen)
     db.session.rollback()  # only reads so far
     pins = _make_pins([p for p in plan.people.values() if p.existing is None], progress)
     plan = checked_plan(rows, errors, actor)  # again, inside the writing transaction
+    _check_units(plan, units_seen)
     try:
+        if upload is not None:
+            _claim(upload.id)
         result = _save(plan, pins)
-        result.rows = len(raw)
+        result.rows = count
         record("roster_import", object_type="roster", actor=actor, unit_id=_common_unit(plan),
                file=filename, rows=result.rows, created=result.created,
                updated=result.updated, households=result.households, units=result.units,
                areas=result.areas, slips=len(result.slips))
+        if upload is not None:
+            db.session.execute(db.update(RosterUpload).where(RosterUpload.id == upload.id)
+                               .values(summary=describe(result)))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise RosterInvalid([RowError(0, _("保存时发现有人同时改动了居民数据，没有导入任何内容。"
                                            "请再导入一次。"))]) from None
     return result
+
+
+def check_roster(filename: str, data: bytes, actor: Resident) -> Preview:
+    """What importing the file would do, counted without writing anything; RosterInvalid
+    lists every bad row."""
+    rows, errors, _count = _read(filename, data)
+    return summarise(checked_plan(rows, errors, actor))
+
+
+def stage_upload(filename: str, data: bytes, actor: Resident) -> RosterUpload:
+    """Check an uploaded roster and keep it for the worker to confirm after the preview.
+    Nothing but the file itself is saved; uploads older than KEEP are forgotten."""
+    check_roster(filename, data, actor)
+    db.session.execute(db.delete(RosterUpload)
+                       .where(RosterUpload.created_at < clock.now() - KEEP))
+    upload = RosterUpload(token=new_token(), actor_id=actor.id,
+                          filename=(filename or "")[-200:], data=data)
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def upload_for(token: str | None, actor: Resident) -> RosterUpload:
+    """The actor's own upload with this token: UploadGone for any other (no one learns whether
+    someone else's token exists)."""
+    upload = db.session.scalar(db.select(RosterUpload).where(RosterUpload.token == token)
+                               ) if token else None
+    if upload is None or upload.actor_id != actor.id:
+        raise UploadGone
+    if upload.imported_at is not None:
+        raise AlreadyImported(upload.summary or "")
+    return upload
+
+
+def confirm_upload(upload: RosterUpload, actor: Resident, units_seen: str) -> ImportResult:
+    """Import a previewed upload, once; a second confirmation raises AlreadyImported."""
+    return import_roster(upload.filename, upload.data, actor=actor, upload=upload,
+                         units_seen=units_seen)
+
+
+def _read(filename: str, data: bytes) -> tuple[list[RosterRow], list[RowError], int]:
+    """The file's good rows, the errors of the others, and how many rows it has."""
+    try:
+        raw = read_roster(filename, data)
+    except RosterFileError as e:
+        raise RosterInvalid([RowError(0, str(e))]) from None
+    rows, errors = check_rows(raw, clock.now().year)
+    return rows, errors, len(raw)
+
+
+def _check_units(plan: Plan, units_seen: str | None) -> None:
+    """From the upload page, new units are created only when the worker confirmed exactly
+    these: a typo such as 9栋 for 6栋 is seen, not silently built."""
+    if units_seen is None:
+        return
+    paths = ["/".join(p) for p in new_unit_paths(plan)]
+    if paths and units_digest(paths) != units_seen:
+        raise UnitsUnconfirmed
+
+
+def _claim(upload_id: int) -> None:
+    """Mark the upload imported in the import's own transaction, or raise if it already is:
+    two confirmations at once import once (the second waits for the first's row lock)."""
+    claimed = db.session.execute(
+        db.update(RosterUpload)
+        .where(RosterUpload.id == upload_id, RosterUpload.imported_at.is_(None))
+        .values(imported_at=clock.now(), data=None))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        summary = db.session.scalar(db.select(RosterUpload.summary)
+                                    .where(RosterUpload.id == upload_id))
+        raise AlreadyImported(summary or "")
 
 
 def describe(result: ImportResult) -> str:

@@ -1,14 +1,14 @@
-"""Staff pages: upload the resident roster, download its template."""
+"""Staff pages: upload the resident roster, see what it would change, confirm; the template."""
 
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..web import no_store, rerender_on_csrf_error
 from . import service
-from .forms import RosterForm
+from .forms import ConfirmForm, RosterForm
 
 bp = Blueprint("roster", __name__)
 
@@ -20,24 +20,66 @@ MAX_ERRORS_SHOWN = 500  # the command line prints every one
 @login_required
 @no_store
 def upload():
-    """Check an uploaded roster; import it all and show the new residents' slips, or list
-    every bad row and import nothing."""
-    service.worker_units_or_403(current_user)
+    """Check an uploaded roster and show what importing it would change (nothing is saved
+    yet), or list every bad row."""
+    units = service.worker_units_or_403(current_user)
     form = RosterForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            result = service.import_roster(upload.filename, upload.read(), actor=current_user)
+            staged = service.stage_upload(upload.filename, upload.read(), current_user)
         except service.RosterInvalid as e:
-            return render_template("roster/upload.html", form=form, errors=e.errors,
-                                   shown=MAX_ERRORS_SHOWN), 422
-        flash(service.describe(result))
-        if not result.slips:
-            return redirect(url_for("roster.upload"), 303)
-        return render_template("residents/slips.html", slips=result.slips,
-                               title=_("新登记居民的登录凭条"))
-    return render_template("roster/upload.html", form=form, errors=[],
-                           shown=MAX_ERRORS_SHOWN), 422 if form.errors else 200
+            return _upload_page(form, units, e.errors), 422
+        return redirect(url_for("roster.confirm", upload=staged.token), 303)
+    return _upload_page(form, units, []), 422 if form.errors else 200
+
+
+@bp.route("/import/confirm", methods=("GET", "POST"))
+@rerender_on_csrf_error
+@login_required
+@no_store
+def confirm():
+    """The preview of an uploaded roster; confirming it imports everything, once."""
+    units = service.worker_units_or_403(current_user)
+    form = ConfirmForm(upload=request.args.get("upload"))
+    try:
+        upload = service.upload_for(form.upload.data, current_user)
+        preview = service.check_roster(upload.filename, upload.data, current_user)
+        if form.validate_on_submit():
+            result = service.confirm_upload(upload, current_user, form.confirmed_units())
+            return _imported(result)
+    except service.UploadGone:
+        flash(_("找不到这次上传的名册（可能已超过两天），没有导入。请重新选择文件。"))
+        return redirect(url_for("roster.upload"), 303)
+    except service.AlreadyImported as e:
+        flash(_("这份名册已经导入过了，没有再导入一次。") + e.summary)
+        return redirect(url_for("roster.upload"), 303)
+    except service.RosterInvalid as e:
+        return _upload_page(RosterForm(formdata=None), units, e.errors), 422
+    except service.UnitsUnconfirmed:
+        form.new_units_ok.errors = [_unconfirmed_reason(form)]
+    return render_template("roster/confirm.html", form=form, preview=preview,
+                           filename=upload.filename), 422 if form.errors else 200
+
+
+def _unconfirmed_reason(form: ConfirmForm) -> str:
+    if form.new_units_ok.data:
+        return _("要新建的单位和刚才列出的不一样了（可能有人同时改动了），请重新核对后再确认。")
+    return _("请逐个核对上面要新建的单位，没有写错就勾选这一项；有写错的，请改正文件后重新上传。")
+
+
+def _upload_page(form: RosterForm, units, errors):
+    return render_template("roster/upload.html", form=form, errors=errors,
+                           shown=MAX_ERRORS_SHOWN, example=service.example_path(units))
+
+
+def _imported(result: service.ImportResult):
+    """Say what was imported; show the new residents' slips, which are never shown again."""
+    flash(service.describe(result))
+    if not result.slips:
+        return redirect(url_for("roster.upload"), 303)
+    return render_template("residents/slips.html", slips=result.slips,
+                           title=_("新登记居民的登录凭条"))
 
 
 @bp.route("/template.csv")

@@ -194,6 +194,8 @@ MATRIX = {
                                              "login 403   403   403   200   403   403   kiosk 403",
     "GET /roster/import":                    "login 403   403   403   200   403   403   kiosk 200",
     "POST /roster/import":                   "login 403   403   403   422   403   403   kiosk 422",
+    "GET /roster/import/confirm":            "login 403   403   403   303   403   403   kiosk 303",
+    "POST /roster/import/confirm":           "login 403   403   403   303   403   403   kiosk 303",
     "GET /roster/template.csv":              "login 403   403   403   200   403   403   kiosk 200",
     "GET /staff":                            "login 403   403   403   200   200   200   kiosk 200",
     "GET /static/<filename>":                "200   200   200   200   200   200   200   200   200",
