@@ -40,7 +40,9 @@ def _load_user(user_id: str):
     if not (rid.isdigit() and epoch.isdigit()):
         return None
     resident = db.session.get(Resident, int(rid))
-    return resident if resident and resident.session_epoch == int(epoch) else None
+    if resident is None or resident.died_on is not None:
+        return None
+    return resident if resident.session_epoch == int(epoch) else None
 
 
 def _unauthorized():

@@ -29,7 +29,7 @@ DEMO_PIN = "135790"
 # A start URL that answers 404 is simply not there yet; a *link* to a 404 is a bug.
 EXTRA_STARTS = ["/", "/login", "/me", "/staff", "/issues", "/issues/new", "/triage",
                 "/triage/dispatch", "/meetings", "/ballots", "/ballots/new", "/board",
-                "/kiosk", "/volunteer", "/roster/import", "/healthz"]
+                "/kiosk", "/volunteer", "/roster/import", "/healthz", "/residents/?q=3单元5"]
 
 SKIP_PREFIXES = ("/logout", "/assets/", "/static/")
 NON_HTML_SUFFIXES = (".ics", ".csv", ".xlsx", ".xls", ".xml", ".rss", ".atom", ".json", ".pdf",

@@ -24,6 +24,11 @@ class AccountLocked(Exception):
     until: datetime
 
 
+class AccountClosed(Exception):
+    """A worker recorded this person's death: the account no longer logs in (said only after
+    the right PIN, so a stranger learns nothing)."""
+
+
 def find_resident(login: str) -> Resident | None:
     """Find a resident by phone number or resident code."""
     column = Resident.phone if len(login) == 11 else Resident.code
@@ -31,7 +36,8 @@ def find_resident(login: str) -> Resident | None:
 
 
 def authenticate(login: str, pin: str) -> Resident:
-    """Return the resident for a correct login and PIN, or raise LoginFailed/AccountLocked."""
+    """Return the resident for a correct login and PIN, or raise LoginFailed, AccountLocked
+    or AccountClosed."""
     cfg = current_app.config
     resident = find_resident(login)
     if resident is None:
@@ -39,6 +45,8 @@ def authenticate(login: str, pin: str) -> Resident:
         check_pin(_DUMMY_HASH.setdefault(method, hash_pin("000000")), pin)
         raise LoginFailed
     if check_resident_pin(resident, pin):
+        if resident.died_on is not None:
+            raise AccountClosed
         return resident
     raise LoginFailed
 

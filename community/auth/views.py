@@ -43,6 +43,8 @@ def login():
                                      time=format_datetime(locked.until, "HH:mm")))
         except service.LoginFailed:
             form.pin.errors.append(_("手机号、居民码或密码不对，请再试一次。"))
+        except service.AccountClosed:
+            form.pin.errors.append(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"))
         else:
             return _start_session(resident)
     status = 422 if form.errors or request.method == "POST" else 200

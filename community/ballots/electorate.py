@@ -62,7 +62,10 @@ def _households(ballot: Ballot) -> list[Household]:
 
 
 def is_adult(resident: Resident) -> bool:
-    """18 or older this year (the roster keeps the birth year only; unknown is not adult)."""
+    """18 or older this year (the roster keeps the birth year only; unknown is not adult).
+    A person whose death was recorded is no voter."""
+    if resident.died_on is not None:
+        return False
     age = resident.age_in(clock.now().year)
     return age is not None and age >= ADULT_AGE
 
@@ -81,7 +84,7 @@ def _households_as_voters(households: list[Household]) -> list[Voter]:
     # A 户 is an address where someone lives; empty flats are no household to ask.
     return [Voter(f"h{hh.id}", hh.label,
                   casters={m.resident_id for m in hh.members if is_adult(m.resident)})
-            for hh in households if hh.members]
+            for hh in households if any(m.resident.died_on is None for m in hh.members)]
 
 
 def _owners(households: list[Household]) -> list[Voter]:
@@ -89,19 +92,33 @@ def _owners(households: list[Household]) -> list[Voter]:
     groups = owner_groups(
         (hh.id, [m.resident_id for m in hh.members if m.is_owner], hh.area_m2,
          hh.developer_held) for hh in households)
+    # A dead owner's 专有部分 still counts (its area, as one owner) until the heir is recorded
+    # as its owner; nobody can cast that vote meanwhile.
+    dead = {m.resident_id for hh in households for m in hh.members
+            if m.resident.died_on is not None}
     voters = []
     for g in groups:
         label = "、".join(by_id[k].label for k in g.unit_keys)
         if g.developer:
             label = f"建设单位未售出部分（{label}）"
-        voters.append(Voter(f"o{g.key}", label, g.area, set(g.owner_keys)))
+        voters.append(Voter(f"o{g.key}", label, g.area, set(g.owner_keys) - dead))
     return voters
 
 
+def representatives_of(unit: Unit):
+    """A select of the living 居民代表 of this unit or of a unit below it."""
+    return (db.select(Resident).join(RoleAssignment).join(Unit, RoleAssignment.unit_id == Unit.id)
+            .where(RoleAssignment.role == "representative", Resident.died_on.is_(None),
+                   Unit.path.startswith(unit.path)).distinct())
+
+
+def has_representatives(unit: Unit) -> bool:
+    """True when the unit (or a unit below it) has at least one 居民代表."""
+    return db.session.scalar(representatives_of(unit).limit(1)) is not None
+
+
 def _representatives(ballot: Ballot) -> list[Voter]:
-    stmt = (db.select(Resident).join(RoleAssignment).join(Unit, RoleAssignment.unit_id == Unit.id)
-            .where(RoleAssignment.role == "representative",
-                   Unit.path.startswith(ballot.unit.path)).distinct().order_by(Resident.id))
+    stmt = representatives_of(ballot.unit).order_by(Resident.id)
     return [Voter(f"r{r.id}", r.name, casters={r.id}) for r in db.session.scalars(stmt)]
 
 

@@ -19,6 +19,8 @@ from .service import lock_open, record_vote
 
 def voter_key_for(ballot: Ballot, resident: Resident) -> str:
     """The vote this resident casts on paper: their first one not yet cast."""
+    if resident.died_on is not None:
+        raise NotEligible(_("%(name)s 已登记去世，不能再投票。", name=resident.name))
     votes = my_votes(ballot, resident)
     if not votes:
         raise NotEligible(_("%(name)s 不在这次表决的投票人名单中。", name=resident.name))

@@ -89,6 +89,9 @@ def _check_draft(d: Draft, now: datetime) -> None:
     if d.basis not in RULE_BASES.get(d.rule, ("resident", "household", "owner")):
         raise BallotError(_("这种表决规则要由%(who)s投票，请在“谁来投票”里改选",
                             who=_basis_words(d.rule)), "basis")
+    if d.rule == "representatives" and not electorate.has_representatives(d.unit):
+        raise BallotError(_("“%(unit)s”还没有居民代表，不能用居民代表会议表决。请先在“查找居民”"
+                            "里任命居民代表，或改选其他表决规则。", unit=d.unit.name), "rule")
     labels = [x.strip() for x in d.options if x.strip()]
     if len(labels) < 2 or len(set(labels)) != len(labels):
         raise BallotError(_("至少要有两个不同的选项，每行一个"), "options")
@@ -285,6 +288,8 @@ def cast_vote(ballot: Ballot, resident: Resident, option: BallotOption, channel:
     the same receipt (a double tap, a resent form) returns that receipt and counts once."""
     try:
         lock_open(ballot, channel)
+        if resident.died_on is not None:  # any channel: web, kiosk, at the door
+            raise NotEligible(_("这位居民已登记去世，不能再投票。"))
         if option.ballot_id != ballot.id or not electorate.may_cast(ballot, resident.id, key):
             raise NotEligible(_("您不在这次表决的投票人名单中。"))
         record_vote(ballot, option, key, channel, receipt, resident_id=resident.id,

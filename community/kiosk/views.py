@@ -88,6 +88,8 @@ def _authenticate(form, entry):
                                  time=format_datetime(locked.until, "HH:mm")))
     except auth_service.LoginFailed:
         form.pin.errors.append(_("居民码或密码不对，请再试一次。"))
+    except auth_service.AccountClosed:
+        form.pin.errors.append(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"))
     return None
 
 

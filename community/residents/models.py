@@ -1,6 +1,6 @@
 """Residents, where they live, and the roles they hold per unit."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,9 +9,11 @@ from ..clock import now
 from ..extensions import db
 from ..units.models import Household, Unit
 
-ROLES = ("worker", "party_reviewer", "supervisor", "volunteer", "representative")
+ROLES = ("worker", "party_reviewer", "supervisor", "volunteer", "representative",
+         "building_head")
 ROLE_LABELS = {"worker": "社区工作者（两委）", "party_reviewer": "党组织审核人",
-               "supervisor": "居务监督委员会", "volunteer": "志愿者", "representative": "居民代表"}
+               "supervisor": "居务监督委员会", "volunteer": "志愿者", "representative": "居民代表",
+               "building_head": "楼栋长"}
 
 
 class Resident(db.Model):
@@ -38,6 +40,9 @@ class Resident(db.Model):
     # Part of the login cookie; raised on logout and PIN reset, so copies of older cookies stop
     # working (signed cookies cannot be revoked one by one).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Recorded by a worker: from then on the person cannot log in or vote by any channel.
+    # Nothing of theirs is deleted; votes already cast stay counted.
+    died_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     memberships: Mapped[list["Membership"]] = relationship(
@@ -47,8 +52,11 @@ class Resident(db.Model):
 
     # Flask-Login protocol.
     is_authenticated = True
-    is_active = True
     is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.died_on is None
 
     def get_id(self) -> str:
         return f"{self.id}-{self.session_epoch}"
@@ -90,7 +98,8 @@ class RoleAssignment(db.Model):
     __table_args__ = (
         UniqueConstraint("resident_id", "unit_id", "role"),
         CheckConstraint(
-            "role IN ('worker','party_reviewer','supervisor','volunteer','representative')",
+            "role IN ('worker','party_reviewer','supervisor','volunteer','representative',"
+            "'building_head')",
             name="role"),
     )
 

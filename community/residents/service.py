@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
 
 from ..access import has_role, residents_in
 from ..audit.service import record
@@ -36,7 +37,10 @@ def search_residents(units: list[Unit], query: str) -> list[Resident]:
             .where(or_(Resident.name.like(like), Resident.phone.like(like),
                        Resident.code.like(like), Household.address.like(like),
                        (Unit.name + Household.address).like(like)))
-            .distinct().order_by(Resident.name).limit(SEARCH_LIMIT))
+            .distinct().order_by(Resident.name).limit(SEARCH_LIMIT)
+            # Each result shows its addresses: load them with the list, not per row.
+            .options(selectinload(Resident.memberships).selectinload(Membership.household)
+                     .selectinload(Household.building)))
     return list(db.session.scalars(stmt))
 
 

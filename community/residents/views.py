@@ -7,8 +7,10 @@ from ..access import require_staff, role_units
 from ..web import no_store, rerender_on_csrf_error
 from . import service
 from .forms import ResetPinForm, SearchForm
+from .people_views import bp as people_bp
 
 bp = Blueprint("residents", __name__)
+bp.register_blueprint(people_bp)
 
 
 @bp.route("/")

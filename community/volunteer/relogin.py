@@ -33,6 +33,8 @@ def resume_or_login():
             form.pin.errors.append(_("密码错误次数太多，此账户已暂时锁定，请稍后再试。"))
         except auth_service.LoginFailed:
             form.pin.errors.append(_("手机号、居民码或密码不对，请再试一次。"))
+        except auth_service.AccountClosed:
+            form.pin.errors.append(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"))
         else:
             _start_session(resident)
             return None

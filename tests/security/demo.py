@@ -13,6 +13,7 @@ def foreign_ids(ctx, ids) -> dict:
     from community.issues.models import Comment, Issue
     from community.meetings.models import AgendaItem, Body, BodyMember, Meeting, Stakeholder
     from community.projects.models import Project, Task
+    from community.residents.models import RoleAssignment
     from community.units.models import Unit
 
     s = db.session
@@ -27,6 +28,7 @@ def foreign_ids(ctx, ids) -> dict:
         "comment_id": comment.id,
         "person_id": stakeholder.id,
         "resident_id": ids["other_id"],
+        "role_id": s.scalar(db.select(RoleAssignment.id).join(Unit).where(theirs).limit(1)),
         "item_id": s.scalar(db.select(AgendaItem.id).where(AgendaItem.meeting_id == meeting)
                             .limit(1)),
         "member_id": s.scalar(db.select(BodyMember.id).join(Body).join(Unit).where(theirs)
@@ -125,6 +127,9 @@ def demo_ids(ctx) -> dict:
             Household.building_id == building.id)),
         "assignment_id": first(db.select(VolunteerAssignment.id).order_by(
             VolunteerAssignment.id)),
+        # A role a worker may end: the demo volunteer's (they live in 船柴一区/1栋).
+        "role_holder_id": ctx.logins["volunteer"].id,
+        "role_id": ctx.logins["volunteer"].roles[0].id,
         "other_phone": other.phone,
         "other_id": other.id,
         "jinjiang_id": ctx.units["锦江社区"].id,

@@ -12,6 +12,7 @@ PARAMS = {
     "/issues/<issue_id>/comments/<comment_id>/hide": {"issue_id": "comment_issue_id"},
     "/issues/<issue_id>/comments": {"issue_id": "comment_issue_id"},
     "/issues/<issue_id>/support": {"issue_id": "comment_issue_id"},
+    "/residents/<resident_id>/roles/<role_id>/remove": {"resident_id": "role_holder_id"},
 }
 QUERY = {
     "/evaluations/new": "?project_id={done_project_id}",

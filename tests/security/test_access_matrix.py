@@ -188,6 +188,19 @@ MATRIX = {
                                              "login 404   403   404   404   404   404   kiosk 403",
     "GET /reports/":                         "login 403   403   403   200   200   200   kiosk 200",
     "GET /residents/":                       "login 403   403   403   200   200   200   kiosk 200",
+    "GET /residents/<resident_id>":         "login 403   403   403   200   403   403   kiosk 403",
+    "GET /residents/<resident_id>/death":   "login 403   403   403   200   403   403   kiosk 403",
+    "POST /residents/<resident_id>/death":  "login 403   403   403   422   403   403   kiosk 403",
+    "GET /residents/<resident_id>/move":    "login 403   403   403   200   403   403   kiosk 403",
+    "POST /residents/<resident_id>/move":   "login 403   403   403   422   403   403   kiosk 403",
+    "GET /residents/<resident_id>/owner":   "login 403   403   403   200   403   403   kiosk 403",
+    "POST /residents/<resident_id>/owner":  "login 403   403   403   422   403   403   kiosk 403",
+    "GET /residents/<resident_id>/roles":   "login 403   403   403   200   403   403   kiosk 403",
+    "POST /residents/<resident_id>/roles":  "login 403   403   403   422   403   403   kiosk 403",
+    "GET /residents/<resident_id>/roles/<role_id>/remove":
+                                             "login 403   403   403   200   403   403   kiosk 403",
+    "POST /residents/<resident_id>/roles/<role_id>/remove":
+                                             "login 403   403   403   303   403   403   kiosk 403",
     "GET /residents/<resident_id>/reset-pin":
                                              "login 403   403   403   200   403   403   kiosk 403",
     "POST /residents/<resident_id>/reset-pin":
