@@ -25,6 +25,7 @@ from community.roster.parse import COLUMNS
 from community.units.models import Household, Unit
 from community.units.service import create_unit
 from tests.conftest import csrf_token
+from tests.crawl import BUDGET, Page, analyse, gzip_size, markup_problems
 from tests.factories import make_household, make_resident, make_tree
 
 PATH = "测试街道/测试社区/测试小区/1栋"
@@ -767,6 +768,23 @@ def test_preview_queries_do_not_grow_with_the_rows(client, auth, worker):
     few = queries_for_preview([person(i, phone=f"136{i:08d}") for i in range(2)])
     many = queries_for_preview([person(i, phone=f"136{i:08d}") for i in range(40)])
     assert few == many
+
+
+@pytest.mark.parametrize("buildings", [1, 60])
+def test_preview_and_error_pages_pass_the_page_gates(client, auth, worker, buildings):
+    """The crawl of tests/test_pages.py cannot reach pages behind a POST: the same gates here,
+    on a preview listing many new buildings and on a long list of bad rows."""
+    auth.login("13700000001")
+    rows = [person(i, unit_path=f"测试街道/测试社区/新建小区/{i}栋") for i in range(buildings)]
+    bad = [person(i, unit_path=f"测试街道/别的社区/小区/{i}栋") for i in range(buildings)]
+    pages = {"preview": preview(client, auth, rows), "errors": upload(auth, bad)}
+    pages["unconfirmed"] = confirm(client, pages["preview"], tick=False)
+    for name, r in pages.items():
+        html = r.get_data(as_text=True)
+        page = Page(name, r.status_code, html, None, analyse(html))
+        assert markup_problems(page, ("localhost",)) == [], name
+        css = sum(gzip_size(client.get(h).get_data()) for h in page.info.stylesheets)
+        assert gzip_size(html) + css <= BUDGET, name
 
 
 def test_upload_xlsx(client, auth, worker):
