@@ -64,6 +64,7 @@ def _refuse_dev_secret(app):
 
 
 def _register_blueprints(app):
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .ballots import assist_views, staff_views  # noqa: F401 - routes on ballots.bp
     from .ballots.views import bp as ballots_bp
@@ -102,6 +103,7 @@ def _register_blueprints(app):
     app.register_blueprint(volunteer_bp, url_prefix="/volunteer")
     app.register_blueprint(elder_bp)
     app.register_blueprint(notify_bp, url_prefix="/notices")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
 
 
 def _register_commands(app):

@@ -155,6 +155,7 @@ class PageInfo(HTMLParser):
         self.lang: str | None = None
         self.h1 = 0
         self.links: list[tuple[str, bool]] = []
+        self.boosted_files: list[str] = []  # file links htmx would swap into the page
         self.stylesheets: list[str] = []
         self.scripts: list[dict] = []
         self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
@@ -180,6 +181,10 @@ class PageInfo(HTMLParser):
             self.h1 += 1
         elif tag == "a" and "href" in a:
             self.links.append((a["href"], "download" in a))
+            path = urlsplit(a["href"]).path.lower()
+            if (("download" in a or path.endswith(NON_HTML_SUFFIXES))
+                    and a.get("hx-boost") != "false"):
+                self.boosted_files.append(a["href"])
         elif tag == "link" and "stylesheet" in a.get("rel", "").lower().split():
             self.stylesheets.append(a.get("href", ""))
         elif tag == "script":
@@ -276,6 +281,8 @@ def markup_problems(page: Page, hosts: Iterable[str]) -> list[str]:
     if info.h1 != 1:
         out.append(f"{info.h1} <h1> elements instead of exactly one")
     out += [f"no label for {c}" for c in info.unlabelled()]
+    out += [f'link to a file without hx-boost="false" (htmx would swap it into the page): {h}'
+            for h in info.boosted_files]
     out += [f"every checkbox named {n!r} is required (the form cannot be sent with one ticked)"
             for n in info.required_groups()]
     out += [f"reference to another host: {r}" for r in info.foreign_refs(hosts)]

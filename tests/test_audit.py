@@ -66,3 +66,28 @@ def test_rows_link_to_previous(app):
     rows = db.session.scalars(db.select(AuditLog).order_by(AuditLog.seq)).all()
     assert rows[0].prev_hash == service.GENESIS
     assert rows[1].prev_hash == rows[0].hash and rows[2].prev_hash == rows[1].hash
+
+
+def test_audit_page_shows_staff_the_rows_of_their_units_in_words(app, client, auth):
+    from tests.factories import make_household, make_resident, make_tree
+    tree = make_tree()
+    other = make_tree("别处")
+    supervisor = make_resident(None, name="监委会老周", phone="13900000009",
+                               roles=[("supervisor", tree["community"])])
+    make_resident(make_household(tree["b1"]), phone="13900000008")
+    service.record("ballot_created", None, actor=supervisor, unit_id=tree["compound"].id,
+                   object_type="ballot", title="加装电梯")
+    service.record("fund_spending", None, actor=supervisor, unit_id=other["compound"].id,
+                   object_type="fund_movement")
+    service.record("something_new", None, unit_id=tree["b1"].id)
+    db.session.commit()
+
+    auth.login("13900000009")
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "发起投票" in html and "监委会老周" in html and "测试小区" in html
+    assert "something_new" in html and "系统" in html  # an unlisted action shows as stored
+    assert "登记资金支出" not in html  # another community's row
+
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("13900000008")  # a resident
+    assert client.get("/audit/").status_code == 403

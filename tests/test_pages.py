@@ -184,7 +184,11 @@ BAD_PAGE = """<!doctype html><html lang="en"><head><title>x</title>
 <form action="http://localhost/fine"><input name="q"><label>名字 <input name="n"></label>
 <label for="p">密码</label><input id="p" name="p"><input type="hidden" name="t">
 <select name="s" aria-labelledby="p"></select><textarea name="body" aria-label="内容"></textarea>
-<input type="submit"></form><a href="/x" download>下载</a></body></html>"""
+<label><input type="checkbox" name="ch" value="1" required>甲</label>
+<label><input type="checkbox" name="ch" value="2" required>乙</label>
+<input type="submit"></form><a href="/x" download hx-boost="false">下载</a>
+<a href="/f.atom">订阅</a>
+</body></html>"""
 
 
 def test_the_gates_catch_bad_markup():
@@ -194,11 +198,13 @@ def test_the_gates_catch_bad_markup():
         '<html lang="en"> instead of lang="zh-CN"',
         "2 <h1> elements instead of exactly one",
         "no label for <input name='q' id=None>",
+        'link to a file without hx-boost="false" (htmx would swap it into the page): /f.atom',
+        "every checkbox named 'ch' is required (the form cannot be sent with one ticked)",
         "reference to another host: <link href='https://cdn.example.com/x.css'>",
         "reference to another host: <img srcset='http://img.example/b.png'>",
         "reference to another host: <style url()='//t.example/p.png'>",
     ]
-    assert page.info.links == [("/x", True)]
+    assert page.info.links == [("/x", True), ("/f.atom", False)]
 
 
 def test_the_crawler_follows_links_once_per_pattern_and_reports_broken_ones():

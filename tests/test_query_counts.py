@@ -32,6 +32,7 @@ KNOWN_N_PLUS_ONE = {
 # GET /route pattern: the most queries any role's page of it may make.
 MAX_QUERIES = {
     "GET /": 25,
+    "GET /audit/": 5,
     "GET /ballots": 11,
     "GET /ballots/<ballot_id>": 11,
     "GET /ballots/<ballot_id>/assist": 10,

@@ -9,6 +9,7 @@ not yet allocated), on the fund page and on the public notice board."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -102,3 +103,18 @@ def test_project_money_and_an_evaluation_that_sends_it_back(open_as, live_server
     assert in_db(live_server, "SELECT status FROM project WHERE id = :p",
                  p=project_id) == "rectifying"
     assert "整改" in main_text(supervisor)
+
+    follow(supervisor, "管理")
+    follow(supervisor, "审计日志", where="main")
+    log = main_text(supervisor)
+    assert "评价结束" in log and "发起评价" in log and "登记资金支出" in log
+    assert "居民提交评价（不记录选择）" in log and "不满意" not in log
+
+    follow(page, "管理")
+    follow(page, "导出报表", where="main")
+    choose(page, "单位", "船柴社区")
+    choose(page, "格式", "CSV")
+    with page.expect_download() as download:
+        page.locator("main").get_by_role("button", name="下载报表").click()
+    report = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert title in report

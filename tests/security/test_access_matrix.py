@@ -34,6 +34,7 @@ MATRIX = {
     "GET /":                                 "200   200   200   200   200   200   200   200   200",
     "POST /api/v1/issues":                   "401   401   401   401   401   401   401   401   401",
     "GET /assets/<filename>":                "200   200   200   200   200   200   200   200   200",
+    "GET /audit/":                           "login 403   403   403   200   200   200   kiosk 200",
     "GET /ballots":                          "login 200   200   200   200   200   200   kiosk 200",
     "GET /ballots/<ballot_id>":              "login 200   403   200   200   200   200   kiosk 403",
     "GET /ballots/<ballot_id>/assembly":     "login 403   403   403   200   403   403   kiosk 403",

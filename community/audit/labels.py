@@ -1,0 +1,80 @@
+"""What each audit action means, in the words a community worker or supervisor reads."""
+
+ACTION_LABELS = {
+    "account_locked": "账号因密码错误过多被锁定",
+    "agenda_item_added": "添加议程",
+    "agenda_item_moved": "调整议程顺序",
+    "agenda_item_removed": "删除议程",
+    "api_token_created": "建立外部渠道接口凭证",
+    "api_token_revoked": "停用外部渠道接口凭证",
+    "attendance_code": "居民用签到码签到",
+    "attendance_kiosk": "居民在自助终端签到",
+    "attendance_marked": "登记到会",
+    "ballot_assembly_tally": "登记现场举手表决",
+    "ballot_assist_reported": "居民报告代投有问题",
+    "ballot_assisted_vote": "志愿者协助投票",
+    "ballot_closed": "投票结束",
+    "ballot_created": "发起投票",
+    "ballot_opened": "投票开始",
+    "ballot_paper_entry": "登记纸质票",
+    "ballot_vote": "投票（不记录选择）",
+    "board_settings": "修改公开栏设置",
+    "body_created": "建立议事机构",
+    "body_member_added": "增加议事机构成员",
+    "body_member_removed": "移除议事机构成员",
+    "city_generated": "生成测试数据",
+    "comment_hidden": "隐藏居民意见",
+    "contribution_added": "登记共建捐助",
+    "demo_seeded": "载入演示数据",
+    "evaluation_answered": "居民提交评价（不记录选择）",
+    "evaluation_closed": "评价结束",
+    "evaluation_opened": "发起评价",
+    "fund_allocation": "拨付项目资金",
+    "fund_income": "登记资金收入",
+    "fund_opened": "建立资金账目",
+    "fund_policy_set": "修改惠民资金额度",
+    "fund_spending": "登记资金支出",
+    "issue_merged_into": "合并议题",
+    "issue_posted": "提出议题",
+    "issue_status": "议题状态变更",
+    "kiosk_registered": "登记自助终端",
+    "kiosk_revoked": "停用自助终端",
+    "meeting_recorded": "补录已开过的会议",
+    "meeting_scheduled": "安排会议",
+    "meeting_updated": "修改会议时间地点",
+    "minutes_published": "公布会议纪要",
+    "minutes_saved": "记录会议纪要",
+    "objection_filed": "提出异议",
+    "outcome_next_step": "确定协商成果的下一步",
+    "outcome_reviewed": "党组织审核协商成果",
+    "owner_changed": "变更业主和面积",
+    "pin_changed": "居民修改密码",
+    "pin_reset": "工作人员重设密码",
+    "progress_posted": "发布项目进展",
+    "project_created": "建立项目",
+    "publish_name_set": "居民设置是否公开姓名",
+    "resident_died": "登记居民去世",
+    "resident_moved": "登记居民搬迁",
+    "role_appointed": "任命职务",
+    "role_removed": "免去职务",
+    "roster_import": "导入居民名册",
+    "sms_opt_out_set": "居民设置短信通知",
+    "stakeholder_added": "增加利益相关方",
+    "stakeholder_removed": "移除利益相关方",
+    "task_added": "添加项目任务",
+    "task_status": "更新项目任务",
+    "visit_logged": "登记入户走访",
+    "volunteer_assigned": "给志愿者分配楼栋",
+    "volunteer_unassigned": "取消志愿者的楼栋",
+}
+PREFIX_LABELS = {"project_": "项目状态变更", "attendance_": "登记到会"}
+
+
+def action_label(action: str) -> str:
+    """The action in words; an action not listed yet shows as it is stored."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    for prefix, label in PREFIX_LABELS.items():
+        if action.startswith(prefix):
+            return label
+    return action
