@@ -7,7 +7,11 @@ without being shown, and a row outside the worker's community said only 您无�
 
 import pytest
 
-from tests.journeys.conftest import follow, in_db, main_text, press
+from tests.browser import conftest as browser_tests
+from tests.browser import test_axe as axe
+from tests.browser.conftest import layout_problems
+from tests.crawl import ROLES
+from tests.journeys.conftest import follow, in_db, log_in, main_text, press
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +83,34 @@ def test_worker_is_told_which_row_is_outside_their_community(open_as, live_serve
     assert "第2行" not in text
     assert not in_db(live_server, "SELECT count(*) FROM resident WHERE code = :c", c=code)
     assert page.get_by_label("名册文件").count() == 1  # the form, to choose the fixed file
+
+
+axe_js = browser_tests.axe_js  # the fixture, for this module
+
+
+def test_preview_and_refusals_pass_axe_and_layout(page_factory, base_url, axe_js):  # noqa: F811
+    """The crawl of tests/browser/test_axe.py cannot reach pages behind an upload: the same
+    checks here, at 320×568, on the preview, its refusal without the tick, and bad rows."""
+    page = page_factory(js=True, width=320, height=568, bypass_csp=True)
+    page.context.add_init_script(path=str(axe_js))
+    page.goto(base_url + "/")
+    log_in(page, ROLES["worker"])
+    upload(page, roster(f"{HERE}/99栋,1单元101,88.50,旅程戊,19900009001,99000001,1950,1,"))
+    problems = axe_problems(page, "preview")
+    # The browser will not send the form without the tick; the server's answer, as if it had.
+    page.evaluate("document.getElementById('new_units_ok').removeAttribute('required')")
+    press(page, "确认导入")
+    assert "请逐个核对上面要新建的单位" in main_text(page)
+    problems += axe_problems(page, "preview without the tick")
+    upload(page, roster(f"{ELSEWHERE}/9栋,1单元101,88.50,旅程己,19900009002,99000002,1950,1,"))
+    assert "不在您负责的" in main_text(page)
+    problems += axe_problems(page, "bad rows")
+    assert not problems, "\n".join(problems)
+
+
+def axe_problems(page, name: str) -> list[str]:
+    result = page.evaluate(axe.RUN_AXE, axe.AXE_OPTIONS)
+    assert "color-contrast-enhanced" in result["ran"], "axe did not run"
+    out = [f"{name}: axe {v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"])
+           for v in result["violations"]]
+    return out + [f"{name}: {msg}" for msg in layout_problems(page)]
