@@ -56,6 +56,18 @@ def seed(ctx: DemoContext) -> None:
             _seed_compound(ctx, r, compound, shape, counter, village)
     _seed_logins(ctx, counter)
     db.session.flush()
+    _seed_representatives(ctx)
+
+
+def _seed_representatives(ctx, per_community: int = 5) -> None:
+    """A few 居民代表 in 船柴一区 (2栋), so a 代表会议 ballot can be held in 船柴社区."""
+    building = ctx.units["船柴一区/2栋"]
+    people_here = db.session.scalars(
+        db.select(Resident).join(Membership).join(Household)
+        .where(Household.building_id == building.id, Resident.birth_year < 2000)
+        .order_by(Household.id, Resident.id).limit(per_community)).all()
+    for res in people_here:
+        res.roles.append(RoleAssignment(unit=ctx.units["船柴一区"], role="representative"))
 
 
 def _seed_compound(ctx, r, compound, shape, counter, village):
