@@ -3,7 +3,15 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import make_response, render_template, request, session
+from flask import (
+    current_app,
+    has_request_context,
+    make_response,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 
 def wants_fragment() -> bool:
@@ -54,3 +62,11 @@ def rerender_on_csrf_error(view):
     """Mark a FlaskForm view as safe to call again when its CSRF token has expired."""
     view.rerender_on_csrf_error = True
     return view
+
+
+def site_path(endpoint: str, **values) -> str:
+    """A path on this site for a notice, also when cron or a command makes it (no request)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)

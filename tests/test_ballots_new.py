@@ -60,7 +60,7 @@ def test_a_blank_opening_time_opens_at_once_and_freezes_the_electorate(staff):
     actions = db.session.scalars(db.select(AuditLog.action)).all()
     assert "ballot_created" in actions and "ballot_opened" in actions
     page = staff["client"].get(f"/ballots/{ballot.id}").get_data(as_text=True)
-    assert "共 3 户" in page and "现在结束投票并公布结果" in page
+    assert "共 3 户" in page and "提前结束投票…" in page
 
 
 def test_a_resent_form_makes_one_ballot(staff):

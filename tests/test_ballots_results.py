@@ -188,7 +188,8 @@ def test_closing_tells_the_voters_and_publishes_receipts(app, tree):
     assert outsider.post(f"/ballots/{ballot.id}/close", data={
         "csrf_token": csrf_token(outsider.get("/").text)}).status_code == 403
     close(login(app.test_client(), worker), ballot)
-    notice = db.session.scalar(db.select(Notice).where(Notice.resident_id == voter.id))
+    notice = db.session.scalar(db.select(Notice).where(Notice.resident_id == voter.id)
+                               .order_by(Notice.id.desc()))
     assert "表决结果：测试表决" in notice.text and notice.url == f"/ballots/{ballot.id}/results"
     assert "表决结果：测试表决——未通过" in client.get("/").text
     anonymous = app.test_client()  # published on the notice board: no login needed

@@ -5,7 +5,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import abort, current_app, has_request_context, url_for
+from flask import abort, current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -16,12 +17,14 @@ from ..extensions import db
 from ..notify.service import notify, notify_many
 from ..residents.models import Resident
 from ..units.models import Unit
+from ..web import site_path
 from . import electorate, link, results
 from .errors import AlreadyVoted, BallotClosed, BallotError, NotEligible, NoticeTooShort, NotOpen
 from .models import (
     Ballot,
     BallotCount,
     BallotOption,
+    Caster,
     Elector,
     Participation,
     SecretChoice,
@@ -154,14 +157,6 @@ def build_ballot(d: Draft, actor: Resident, now: datetime) -> Ballot:
     return ballot
 
 
-def site_path(endpoint: str, **values) -> str:
-    """A path on this site for a notice, also when cron closes a ballot (no request)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
-
-
 def _by_token(token: str) -> Ballot | None:
     return db.session.scalar(db.select(Ballot).where(Ballot.submit_token == token))
 
@@ -188,6 +183,16 @@ def _open(ballot: Ballot, actor=None) -> None:
     electorate.freeze(ballot)
     record("ballot_opened", ballot, actor=actor, unit_id=ballot.unit_id,
            heads=ballot.eligible_heads, area=ballot.eligible_area)
+    notify_many(_electorate(ballot), _("投票开始：%(title)s，%(when)s截止", title=ballot.title,
+                                       when=format_datetime(ballot.closes_at, "M月d日 HH:mm")),
+                site_path("ballots.show", ballot_id=ballot.id), sms=True)
+
+
+def _electorate(ballot: Ballot):
+    """The residents who may cast a vote of the ballot (its frozen electorate)."""
+    return db.session.scalars(db.select(Resident).join(
+        Caster, Caster.resident_id == Resident.id).where(Caster.ballot_id == ballot.id)
+        .distinct())
 
 
 def advance(ballot: Ballot) -> None:
@@ -228,12 +233,10 @@ def publish_result(ballot: Ballot, actor: Resident | None) -> None:
     verdict = results.verdict_for(ballot)
     ballot.outcome = verdict.outcome
     _rewrite_choices(ballot)
-    voters = db.session.scalars(db.select(Resident).join(
-        Participation, Participation.resident_id == Resident.id)
-        .where(Participation.ballot_id == ballot.id))
     word = results.OUTCOME_LABELS[verdict.outcome]
-    notify_many(voters, _("表决结果：%(title)s——%(word)s", title=ballot.title, word=word),
-                site_path("ballots.results", ballot_id=ballot.id))
+    notify_many(_electorate(ballot), _("表决结果：%(title)s——%(word)s", title=ballot.title,
+                                       word=word),
+                site_path("ballots.results", ballot_id=ballot.id), sms=True)
     record("ballot_closed", ballot, actor=actor, unit_id=ballot.unit_id,
            outcome=verdict.outcome, reason=verdict.reason, by="worker" if actor else "time")
     link.move_issue(ballot, verdict.outcome, actor)
@@ -314,8 +317,10 @@ def _assisted(ballot, resident, key, helper, witness) -> None:
     record("ballot_assisted_vote", ballot, actor=helper, unit_id=ballot.unit_id,
            resident_id=resident.id, voter_key=key, confirmed="witness" if witness else "pin",
            witness_id=witness.id if witness else None)
-    notify(resident, _("志愿者 %(name)s 协助您投了票：%(title)s", name=helper.name,
-                       title=ballot.title), site_path("ballots.show", ballot_id=ballot.id))
+    # By SMS too, at once by day: a vote cast in someone's name is seen by them.
+    notify(resident, _("志愿者 %(name)s 协助您投了票：%(title)s。如不是您本人的意思，请联系社区",
+                       name=helper.name, title=ballot.title),
+           site_path("ballots.show", ballot_id=ballot.id), sms=True)
 
 
 def _replay(ballot: Ballot, key: str, receipt: str, resident: Resident) -> str:

@@ -9,13 +9,15 @@ from flask import abort, current_app, url_for
 from flask_babel import format_datetime
 from sqlalchemy.exc import IntegrityError
 
-from ..access import has_role, home_units
+from ..access import has_role, home_units, residents_in
 from ..audit.service import record
 from ..clock import now
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
+from ..notify.service import notify_many
 from ..projects.models import Project
 from ..projects.service import lives_in, move_issue
+from ..web import site_path
 from .models import Answer, Evaluation
 
 
@@ -99,6 +101,9 @@ def open_evaluation(project: Project, actor, closes_at: datetime,
     db.session.flush()
     record("evaluation_opened", ev, actor=actor, unit_id=project.unit_id,
            project_id=project.id, closes_at=closes_at, threshold=str(threshold))
+    notify_many(db.session.scalars(residents_in(project.unit)),
+                f"请您评价：{project.title}，{format_datetime(closes_at, 'M月d日')}截止",
+                site_path("evaluations.show", evaluation_id=ev.id), sms=True)
     db.session.commit()
     return ev
 

@@ -107,14 +107,20 @@ def schedule(body: Body, plan: Plan, actor, token: str | None) -> Meeting:
 
 
 def announce(meeting: Meeting, headline: str, count: int = 1, repeat: str = "") -> int:
-    """Tell the residents of the unit and the body's members about the meeting."""
-    people = list(db.session.scalars(residents_in(meeting.body.unit)))
-    people += [p.resident for p in meeting.body.members if p.resident is not None]
+    """Tell the residents of the unit and the body's members about the meeting; the members
+    and those whose issue is on the agenda by SMS too (the rest read it in their to-dos)."""
+    concerned = {p.resident.id: p.resident for p in meeting.body.members
+                 if p.resident is not None}
+    concerned |= {i.issue.author.id: i.issue.author for i in meeting.items
+                  if i.issue is not None and i.issue.author is not None}
+    others = [r for r in db.session.scalars(residents_in(meeting.body.unit))
+              if r.id not in concerned]
     text = f"{headline}：{when(meeting)}，{meeting.place}，{meeting.title}"
     if count > 1:
         text = (f"{headline}（{REPEAT_LABELS[repeat]}，共{count}次）："
                 f"{when(meeting)}，{meeting.title}")
-    return notify_many(people, text, meeting_url(meeting))
+    return (notify_many(concerned.values(), text, meeting_url(meeting), sms=True)
+            + notify_many(others, text, meeting_url(meeting)))
 
 
 def update(meeting: Meeting, plan: Plan, actor) -> None:

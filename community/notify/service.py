@@ -7,7 +7,7 @@ from .. import clock
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
 from .models import Notice
-from .sms import backend, clip
+from .sms import clip, queue
 
 UNREAD_SHOWN = 5  # on the home page
 RECENT_SHOWN = 3  # on the home page when everything has been read
@@ -15,24 +15,35 @@ PER_PAGE = 20
 
 
 def notify(resident, text: str, url: str | None = None, sms: bool = False) -> Notice:
-    """Add a notice for the resident (in the caller's transaction); optionally send an SMS
-    (never to a resident who opted out of SMS: the notice is still added)."""
+    """Add a notice for the resident (in the caller's transaction); with sms=True also queue
+    an SMS, for a resident with a phone who has not opted out (the notice is added anyway)."""
     text = clip(text)
     notice = Notice(resident_id=resident.id, text=text, url=url)
     db.session.add(notice)
-    if sms and resident.phone and not resident.sms_opt_out:
-        backend().send(resident.phone, text)
+    if sms and wants_sms(resident):
+        queue(resident.phone, text, resident.id)
     return notice
 
 
 def notify_many(residents, text: str, url: str | None = None, sms: bool = False) -> int:
-    """Notify each resident once; returns how many were told."""
-    seen = set()
-    for r in residents:
-        if r.id not in seen:
-            seen.add(r.id)
-            notify(r, text, url, sms)
-    return len(seen)
+    """Notify each resident once, in two bulk inserts (a ballot's electorate may be a whole
+    community); returns how many were told."""
+    people = list({r.id: r for r in residents if r.is_active}.values())
+    text = clip(text)
+    if people:
+        db.session.execute(db.insert(Notice), [
+            {"resident_id": r.id, "text": text, "url": url, "created_at": clock.now()}
+            for r in people])
+    if sms:
+        for r in people:
+            if wants_sms(r):
+                queue(r.phone, text, r.id)
+    return len(people)
+
+
+def wants_sms(resident) -> bool:
+    """A living resident with a phone who has not opted out of SMS."""
+    return bool(resident.phone) and not resident.sms_opt_out and resident.is_active
 
 
 def unread_notices(resident, limit: int = UNREAD_SHOWN) -> list[Notice]:
