@@ -30,6 +30,8 @@ LOGINS = [
     ("13800000003", "王建华", "worker", "船柴社区"),
     ("13800000004", "刘国强", "party_reviewer", "船柴社区"),
     ("13800000005", "陈淑珍", "supervisor", "船柴社区"),
+    # A second community worker: paper ballots and shows of hands need a witness.
+    ("13800000006", "赵丽", "worker", "船柴社区"),
 ]
 
 
@@ -112,4 +114,4 @@ def _seed_logins(ctx, counter):
         if role:
             res.roles.append(RoleAssignment(unit=ctx.units[unit_name], role=role))
         db.session.add_all([hh, res])
-        ctx.logins[role or "resident"] = res
+        ctx.logins.setdefault(role or "resident", res)  # the first of each role

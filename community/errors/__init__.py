@@ -57,9 +57,13 @@ def _csrf_error(e: CSRFError):
         # The view's FlaskForm sees the same bad token, fails validation and re-renders
         # the typed values with a plain message; nothing is saved.
         try:
-            return view(**(request.view_args or {}))
+            resp = current_app.make_response(view(**(request.view_args or {})))
         except HTTPException as refused:  # e.g. the view's own 403/404 for this user
             return _http_error(refused)
+        if not 300 <= resp.status_code < 400:
+            return resp
+        # The view went elsewhere without showing its form (e.g. what the form was about is
+        # gone): a request without a valid token never ends in a redirect, which reads as done.
     return render_error(400, _("页面停留太久已过期，请返回上一页，刷新后再提交一次。"))
 
 
