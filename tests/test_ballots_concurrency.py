@@ -45,6 +45,6 @@ def test_thirty_concurrent_confirmations_count_once(app):
     assert db.session.scalar(db.select(db.func.count()).select_from(SecretChoice)) == 1
     assert db.session.get(BallotCount, (ballot.id, option_id(ballot, "同意"))).heads == 1
     receipt = db.session.scalar(db.select(SecretChoice.receipt))
-    shown = {re.search(r'id="receipt">([\w-]+)<', c.get(f"/ballots/{ballot.id}/voted").text)
-             .group(1).replace("-", "") for c in clients}
+    shown = {re.search(r'id="receipt">([\w\u2011-]+)<', c.get(f"/ballots/{ballot.id}/voted").text)
+             .group(1).replace("\u2011", "") for c in clients}
     assert shown == {receipt}  # every retry was answered with the one receipt

@@ -47,7 +47,7 @@ def test_vote_with_javascript_off(client, place):
     assert r.status_code == 303 and r.headers["Location"] == f"/ballots/{ballot.id}/voted"
     done = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "您的投票已记录" in done
-    code = re.search(r'id="receipt">(\w{4})-(\w{4})<', done)
+    code = re.search(r'id="receipt">(\w{4})\u2011(\w{4})<', done)
     assert code and db.session.get(SecretChoice, code.group(1) + code.group(2))
     assert count(Participation, ballot_id=ballot.id, channel="web") == 1
 
@@ -90,7 +90,7 @@ def test_a_resent_confirmation_returns_the_same_receipt(client, place):
     receipts = []
     for _ in range(2):
         assert client.post(f"/ballots/{ballot.id}/vote", data=data).status_code == 303
-        receipts.append(re.search(r'id="receipt">([\w-]+)<',
+        receipts.append(re.search(r'id="receipt">([\w\u2011-]+)<',
                                   client.get(f"/ballots/{ballot.id}/voted").text).group(1))
     assert receipts[0] == receipts[1]
     assert count(Participation) == 1 and count(SecretChoice) == 1
@@ -216,3 +216,11 @@ def test_the_list_and_my_to_dos_show_what_waits_for_my_vote(client, place):
     assert "待投票：测试表决" in home and "截止" in home
     vote(client, ballot, "同意")
     assert "待投票：测试表决" not in client.get("/").get_data(as_text=True)
+
+
+def test_someone_who_may_not_vote_is_told_who_may(app, place):
+    """A tenant on an owners' vote reads 本次只有…的业主可以投票, not the entrance rule."""
+    tenant = make_resident(make_household(place["b1"]), name="租户", owner=False)
+    ballot = make_ballot(place["compound"], basis="owner", rule="owners_ordinary")
+    page = login(app.test_client(), tenant).get(f"/ballots/{ballot.id}").get_data(as_text=True)
+    assert f"本次只有{place['compound'].name}的业主可以投票" in page

@@ -183,7 +183,8 @@ def test_closing_tells_the_voters_and_publishes_receipts(app, tree):
     ballot = make_ballot(tree["compound"], actor=worker)
     client = login(app.test_client(), voter)
     vote(client, ballot, "反对")
-    receipt = re.search(r'id="receipt">([\w-]+)<', client.get(f"/ballots/{ballot.id}/voted").text)
+    receipt = re.search(r'id="receipt">([\w\u2011-]+)<',
+                        client.get(f"/ballots/{ballot.id}/voted").text)
     outsider = login(app.test_client(), voter)
     assert outsider.post(f"/ballots/{ballot.id}/close", data={
         "csrf_token": csrf_token(outsider.get("/").text)}).status_code == 403
@@ -275,3 +276,20 @@ def test_board_announces_a_ballot_before_and_while_it_is_open(app, client, tree)
     db.session.commit()
     html = client.get(f"/board/{tree['community'].id}").get_data(as_text=True)
     assert "投票中" not in html and "参与 0/" in html[html.index("楼道照明"):][:400]
+
+
+def test_one_receipt_format_that_does_not_break_and_is_found_however_typed(app, tree):
+    voter = make_resident(make_household(tree["b1"]), name="投票人")
+    ballot = make_ballot(tree["compound"], actor=worker_of(tree["community"]))
+    client = login(app.test_client(), voter)
+    vote(client, ballot, "同意")
+    shown = re.search(r'id="receipt">([^<]+)<', client.get(f"/ballots/{ballot.id}/voted").text)
+    code = shown.group(1)
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}\u2011[2-9A-HJ-NP-Z]{4}", code)  # no break inside
+    close(login(app.test_client(), worker_of(tree["community"])), ballot)
+    plain = code.replace("\u2011", "")
+    for typed in (code, plain.lower(), f"{plain[:4]}-{plain[4:]}", f"{plain[:4]} {plain[4:]}"):
+        page = app.test_client().get(f"/ballots/{ballot.id}/receipts", query_string={
+            "code": typed}).text
+        assert f"回执码 {code}：同意" in page, typed
+    assert code in app.test_client().get(f"/ballots/{ballot.id}/receipts").text

@@ -62,7 +62,9 @@ def test_a_resident_checks_in_once_with_the_code(client, auth, w, held):
     assert count(Attendance) == 0
     r = post_form(client, url, {"code": held.code})
     assert r.status_code == 303 and r.headers["Location"] == f"/meetings/{held.id}"
-    assert "签到成功" in client.get(r.headers["Location"]).get_data(as_text=True)
+    after = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "签到成功" in after and "您已签到" in after
+    assert f"/meetings/{held.id}/checkin" not in after  # the link goes once one has checked in
     again = post_form(client, url, {"code": held.code})
     assert again.status_code == 303
     assert "您已经签到过了" in client.get(again.headers["Location"]).get_data(as_text=True)

@@ -41,6 +41,18 @@ STATUS_LABELS = {"scheduled": _l("公示中，尚未开始"), "open": _l("投票
                  "closed": _l("已结束")}
 
 
+def who_votes(ballot: Ballot) -> str:
+    """Who may vote, for someone who may not ("本次只有业主可以投票")."""
+    where = f"{ballot.unit.name}{ballot.entrance or ''}"
+    if ballot.rule == "representatives":
+        return str(_l("本次只有%(where)s的居民代表可以投票", where=where))
+    if ballot.basis == "owner":
+        return str(_l("本次只有%(where)s的业主可以投票", where=where))
+    if ballot.basis == "household":
+        return str(_l("本次由%(where)s的住户一户一票", where=where))
+    return str(_l("本次由%(where)s十八周岁以上的居民投票", where=where))
+
+
 def rule_label(ballot: Ballot) -> str:
     """The ballot's rule in words: "同意" for a yes/no question, "选同一个方案" otherwise."""
     yes_no = rules.is_yes_no(o.label for o in ballot.options)
@@ -133,9 +145,21 @@ def receipts(ballot: Ballot, page: int, per_page: int = 300) -> tuple[list, bool
     return [(r, labels[o]) for r, o in rows[:per_page]], len(rows) > per_page
 
 
+def format_receipt(code: str) -> str:
+    """The one way a receipt code is shown, on every channel: two groups of four joined by a
+    non-breaking hyphen, so it never breaks across lines on a small screen (ABCD‑2345)."""
+    return f"{code[:4]}\u2011{code[4:]}"
+
+
+def plain_receipt(code: str) -> str:
+    """A receipt code as stored: what was typed, without dashes or spaces, in capitals."""
+    return "".join(c for c in code if c.isalnum()).upper()
+
+
 def find_receipt(ballot: Ballot, code: str) -> str | None:
-    """The choice recorded under a receipt code, if the code is on this ballot."""
-    choice = db.session.get(SecretChoice, code.replace("-", "").replace(" ", "").upper())
+    """The choice recorded under a receipt code (as shown, or typed with any dash or space),
+    if the code is on this ballot."""
+    choice = db.session.get(SecretChoice, plain_receipt(code))
     if choice is None or choice.ballot_id != ballot.id:
         return None
     return next(o.label for o in ballot.options if o.id == choice.option_id)

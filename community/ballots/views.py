@@ -103,6 +103,11 @@ def _channel() -> str:
     return "kiosk" if session.get("kiosk_device") else "web"
 
 
+@bp.app_template_filter("receipt")
+def receipt_filter(code: str) -> str:
+    return counting.format_receipt(code)
+
+
 @bp.route("/<int:ballot_id>/voted")
 @login_required
 @no_store
@@ -147,7 +152,7 @@ def receipts(ballot_id):
     code = (request.args.get("code") or "").strip()[:20]
     rows, more = counting.receipts(ballot, max(page, 1))
     return render_template("ballots/receipts.html", ballot=ballot, rows=rows, more=more,
-                           page=page, code=code,
+                           page=page, code=code, labels=counting,
                            found=counting.find_receipt(ballot, code) if code else None)
 
 
