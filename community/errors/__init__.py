@@ -1,6 +1,6 @@
 """Error pages in plain Chinese, in the site's layout, also for htmx requests."""
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -60,8 +60,9 @@ def _csrf_error(e: CSRFError):
             resp = current_app.make_response(view(**(request.view_args or {})))
         except HTTPException as refused:  # e.g. the view's own 403/404 for this user
             return _http_error(refused)
-        if not 300 <= resp.status_code < 400:
-            return resp
+        login = url_for("auth.login")
+        if not 300 <= resp.status_code < 400 or (resp.location or "").startswith(login):
+            return resp  # the form again, or the login page (a session that ran out)
         # The view went elsewhere without showing its form (e.g. what the form was about is
         # gone): a request without a valid token never ends in a redirect, which reads as done.
     return render_error(400, _("页面停留太久已过期，请返回上一页，刷新后再提交一次。"))
