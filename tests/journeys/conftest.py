@@ -21,8 +21,17 @@ from tests.browser import conftest as browser_tests
 from tests.crawl import DEMO_PIN, ROLES
 
 # The browser tests' fixtures, for this package: its own demo server, its own Chromium.
-live_server = browser_tests.live_server
 base_url = browser_tests.base_url
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory):
+    """The demo server of tests/browser; the journeys log in some two hundred times from
+    one address, so the per-address login limit (its own tests are in test_auth) is raised."""
+    server_fixture = browser_tests.live_server.__wrapped__
+    for server in server_fixture(tmp_path_factory):
+        server.app.config["LOGIN_RATE_LIMIT"] = "10000 per minute"
+        yield server
 
 PHONE = {"small": (240, 320), "staff": (390, 844), "kiosk": (1080, 1920)}
 
