@@ -85,8 +85,14 @@ def test_retried_post_makes_one_issue_and_the_same_303(client, auth, w):
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert len(count_issues()) == 1
-    # A fresh form gets a fresh token and makes a second issue.
-    post_form(client, "/issues/new", {"title": "垃圾没人清", "unit_id": w.t["b1"].id})
+    # Back, and the form again with a fresh token: the same words are the same issue.
+    again = post_form(client, "/issues/new", {"title": "垃圾没人清", "unit_id": w.t["b1"].id})
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "已经提交过了，没有重复提交" in client.get(again.headers["Location"]).text
+    assert len(count_issues()) == 1
+    # Other words are another issue.
+    post_form(client, "/issues/new", {"title": "垃圾没人清", "body": "3栋也是",
+                                      "unit_id": w.t["b1"].id})
     assert len(count_issues()) == 2
 
 

@@ -5,6 +5,8 @@ transaction. `change_status` is the one way any area moves an issue; it leaves t
 the caller so a meeting, ballot or project can move its issue in its own transaction.
 """
 
+from datetime import timedelta
+
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +20,9 @@ from ..once import commit_once as _commit_once
 from ..once import find_by_token
 from .models import REASON_MAX, Comment, Issue, IssueEvent, Support
 from .states import FINISHED, STATUS_LABELS, TRANSITIONS, WITHDRAWABLE
+
+# The same title and text from the same author within this time is one issue sent twice.
+REPEAT_WINDOW = timedelta(minutes=30)
 
 
 class IssueError(Exception):
@@ -59,8 +64,10 @@ def can_triage(user, issue: Issue) -> bool:
 
 def post_issue(*, author, unit, title: str, body: str = "", urgent: bool = False,
                channel: str = "web", submitted_by=None, token: str | None = None) -> Issue:
-    """Create an issue (or return the one this token already created) and commit."""
-    if existing := find_by_token(Issue, token):
+    """Create an issue and commit; or return the one this token already created, or the same
+    issue the same author posted a moment ago (Back and 提交 again on a slow phone: the form
+    came back with a new token)."""
+    if existing := find_by_token(Issue, token) or _twin(author, unit, title, body):
         return existing
     issue = Issue(author=author, unit=unit, title=title, body=body or "", urgent=urgent,
                   channel=channel, submitted_by=submitted_by, submit_token=token)
@@ -75,6 +82,15 @@ def post_issue(*, author, unit, title: str, body: str = "", urgent: bool = False
         notify(author, _("%(name)s已代您提交议题“%(title)s”", name=submitted_by.name,
                          title=short(title)), issue_url(issue))
     return _commit_once(Issue, issue, token)
+
+
+def _twin(author, unit, title: str, body: str) -> Issue | None:
+    if author is None:
+        return None
+    return db.session.scalar(db.select(Issue).where(
+        Issue.author_id == author.id, Issue.unit_id == unit.id, Issue.title == title,
+        Issue.body == (body or ""), Issue.created_at >= clock.now() - REPEAT_WINDOW)
+        .order_by(Issue.id.desc()).limit(1))
 
 
 def change_status(issue: Issue, to_status: str, actor=None, note: str = "") -> IssueEvent:

@@ -81,7 +81,9 @@ def new():
             body=form.body.data, urgent=form.urgent.data, submitted_by=me() if assisted else None,
             channel=form.channel.data if assisted else current_channel(),
             token=form.submit_token.data or None)
-        flash(_("议题已提交，工作人员会尽快分流处理。"))
+        flash(_("议题已提交，工作人员会尽快分流处理。")
+              if issue.submit_token == (form.submit_token.data or None)
+              else _("这个议题您刚才已经提交过了，没有重复提交。"))
         return redirect(url_for("issues.show", issue_id=issue.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("issues/new.html", form=form, author=author, note=note), status
