@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench setup db translations i18n clean
+.PHONY: run test check lint bench setup db translations i18n clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ run: db
 
 test: setup translations
 	$(PY) -m pytest -rfEs --cov --cov-report=term $(PYTEST_ARGS)
+
+# The fast loop while working: unit and HTTP tests on SQLite, no browser, Java or PostgreSQL,
+# stopping at the first failure. `make test` (what CI runs) is the whole suite.
+check: $(VENV)/.installed translations
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -x -m "not browser and not vnu and not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
