@@ -131,6 +131,8 @@ def test_resident_votes_and_finds_the_receipt_after_the_close(open_as, live_serv
     assert heading(page) == "您的投票已记录"
     receipt = page.locator("#receipt").inner_text().strip()
     assert len(receipt) >= 8
+    # On one line at 240 px (it broke after "SC82-RB" before the receipt had its own style).
+    assert page.locator("#receipt").evaluate("e => e.getClientRects().length") == 1
 
     follow(worker, "提前结束投票", exact=False, where="main")
     press(worker, "确认结束投票")
