@@ -1,4 +1,5 @@
-"""One source of the current time, so tests can move the clock."""
+"""One source of the current time, so tests can move the clock, and the one place that
+converts between the naive UTC the database keeps and Beijing wall-clock time."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,8 +15,7 @@ def now() -> datetime:
 def today() -> date:
     """Today's date where the residents live (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai), which
     from midnight to 8 a.m. there is a day ahead of UTC's."""
-    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else "Asia/Shanghai"
-    return now().replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
+    return local(now()).date()
 
 
 def _zone() -> ZoneInfo:
@@ -31,6 +31,11 @@ def local(moment: datetime) -> datetime:
 def from_local(moment: datetime) -> datetime:
     """A naive local (Beijing) wall-clock time as naive UTC."""
     return moment.replace(tzinfo=_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_utc(day: date, at: time = time()) -> datetime:
+    """A local date and clock time (midnight by default) as the naive UTC the database keeps."""
+    return from_local(datetime.combine(day, at))
 
 
 def next_daytime(moment: datetime, opens: time = time(8), closes: time = time(21)) -> datetime:

@@ -1,6 +1,6 @@
 """Dates are Beijing dates: from midnight to 8 a.m. there, UTC still says yesterday."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 
@@ -26,3 +26,10 @@ def test_a_date_typed_just_after_midnight_is_not_in_the_future(app, monkeypatch)
         form = ContributionForm(meta={"csrf": False})
         form.validate()
         assert "received_on" not in form.errors, form.errors
+
+
+def test_clock_is_the_one_converter_between_utc_and_beijing():
+    assert clock.to_utc(date(2026, 12, 8)) == datetime(2026, 12, 7, 16, 0)
+    assert clock.to_utc(date(2026, 12, 8), time(19, 30)) == datetime(2026, 12, 8, 11, 30)
+    assert clock.local(datetime(2026, 12, 7, 16, 0)) == datetime(2026, 12, 8, 0, 0)
+    assert clock.from_local(clock.local(datetime(2026, 3, 1, 5, 7))) == datetime(2026, 3, 1, 5, 7)

@@ -3,7 +3,6 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_utc
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import (
@@ -22,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import clock
 from ..formkit import AtLeastOne
 from .models import Ballot, BallotOption
 from .results import CHANNEL_LABELS
@@ -127,7 +127,7 @@ class LocalDateTimeField(DateTimeLocalField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data is not None:
-            self.data = to_utc(self.data)
+            self.data = clock.from_local(self.data)
 
 
 class BallotForm(FlaskForm):

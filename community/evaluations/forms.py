@@ -1,6 +1,6 @@
 """Forms to open an evaluation and to answer it."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
@@ -8,11 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from .. import clock
 from ..formkit import choices, new_token
 from ..projects.forms import DayField
 from .models import CHOICE_LABELS, COMMENT_MAX
-
-LOCAL_OFFSET = timedelta(hours=8)  # Asia/Shanghai has no daylight saving
 
 
 class OpenForm(FlaskForm):
@@ -37,7 +36,7 @@ class OpenForm(FlaskForm):
     @property
     def closes_at(self) -> datetime:
         """The end of the chosen day in 宜昌 time, as naive UTC."""
-        return datetime.combine(self.closes_on.data + timedelta(days=1), time()) - LOCAL_OFFSET
+        return clock.to_utc(self.closes_on.data + timedelta(days=1))
 
 
 class AnswerForm(FlaskForm):

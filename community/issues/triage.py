@@ -2,9 +2,8 @@
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import contains_eager
@@ -112,8 +111,7 @@ class Sheet:
 
 def _utc(day: date) -> datetime:
     """Local midnight at the start of day, as naive UTC."""
-    local = get_timezone().localize(datetime.combine(day, time()))
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return clock.to_utc(day)
 
 
 def parse_period(args) -> tuple[date, date, str]:

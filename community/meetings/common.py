@@ -1,16 +1,13 @@
 """Glue to the issue cycle, one-time form tokens, times in local words, meeting links."""
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
-
-from flask import current_app, has_request_context, url_for
+from flask import has_request_context, url_for
 from flask_babel import format_datetime
 
 from ..issues.service import InvalidTransition, change_status
 from ..once import commit_once, find_by_token  # noqa: F401 - used by meetings services
 
-__all__ = ["InvalidTransition", "commit_once", "find_by_token", "local_time", "meeting_url",
-           "move_issue", "to_utc", "when"]
+__all__ = ["InvalidTransition", "commit_once", "find_by_token", "meeting_url",
+           "move_issue", "when"]
 
 
 def move_issue(issue, to_status: str, actor, note: str) -> bool:
@@ -19,20 +16,6 @@ def move_issue(issue, to_status: str, actor, note: str) -> bool:
         return False
     change_status(issue, to_status, actor, note)
     return True
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def to_utc(day: date, at: time) -> datetime:
-    """A local date and clock time as the naive UTC the database keeps."""
-    return datetime.combine(day, at, _zone()).astimezone(UTC).replace(tzinfo=None)
-
-
-def local_time(dt: datetime) -> datetime:
-    """A stored naive UTC time in local time (for filling in forms)."""
-    return dt.replace(tzinfo=UTC).astimezone(_zone())
 
 
 def when(meeting) -> str:

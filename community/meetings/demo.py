@@ -12,7 +12,6 @@ from ..extensions import db
 from ..issues.models import Issue
 from ..residents.models import Membership, Resident, RoleAssignment
 from ..units.models import Household
-from .common import to_utc
 from .models import AgendaItem, Attendance, Body, BodyMember, Meeting, Outcome, Review, Stakeholder
 from .service import announce, new_code, occurrences
 
@@ -85,7 +84,7 @@ def _body(ctx, unit_name, name, kind, quorum, seats) -> Body:
 
 def _meeting(body, title, day: date, start: time, minutes: int, place, *, kind="regular",
              mode="onsite", by=None, items=()) -> Meeting:
-    starts = to_utc(day, start)
+    starts = clock.to_utc(day, start)
     meeting = Meeting(body=body, title=title, kind=kind, starts_at=starts, place=place, mode=mode,
                       ends_at=starts + timedelta(minutes=minutes), code=new_code(),
                       created_by_id=getattr(by, "id", None),
@@ -130,7 +129,7 @@ def _issue(title: str) -> Issue | None:
 def _night_talk(ctx, body: Body) -> None:
     """围楼夜话, nine evenings ago, under building 3 (宜都市锦江社区)."""
     worker, reviewer = ctx.logins["jj_worker"], ctx.logins["jj_reviewer"]
-    day = (clock.now() + timedelta(hours=8)).date() - timedelta(days=9)
+    day = clock.today() - timedelta(days=9)
     m = _meeting(body, "围楼夜话：晾晒难、停车难", day, time(19, 30), 90, "锦江花园3栋楼下",
                  by=worker, items=[
                      ("晾晒难：楼下能不能装公共晾衣架", "老人被子没地方晒，只能搭在花坛上", None),
@@ -157,7 +156,7 @@ def _night_talk(ctx, body: Body) -> None:
 def _weekly(ctx, body: Body) -> None:
     """周周碰 of 船柴一区 three days ago: the 减速带 outcome waits for the Party's review."""
     worker = ctx.logins["worker"]
-    day = (clock.now() + timedelta(hours=8)).date() - timedelta(days=3)
+    day = clock.today() - timedelta(days=3)
     bump = _issue("小区门口增设减速带")
     m = _meeting(body, "周周碰", day, time(15, 0), 60, "船柴一区物业服务站", by=worker, items=[
         ("小区门口增设减速带", "北门出来就是马路，车速快", bump),
@@ -176,8 +175,8 @@ def _weekly(ctx, body: Body) -> None:
 def _monthly(ctx, body: Body) -> None:
     """The coming 月月议 of 船柴社区, a monthly series of three, with its agenda and notice."""
     worker = ctx.logins["worker"]
-    day = (clock.now() + timedelta(hours=8)).date() + timedelta(days=6)
-    start = to_utc(day, time(19, 0))
+    day = clock.today() + timedelta(days=6)
+    start = clock.to_utc(day, time(19, 0))
     drying = _issue("晾晒难：楼下没有地方晒被子")
     standing = [("党员政治生活馆周末开放时间", "", None), ("船柴路口夜间停车秩序", "", None)]
     first = None
@@ -185,7 +184,7 @@ def _monthly(ctx, body: Body) -> None:
         # The 晾晒难 issue is deliberated once, at the first meeting of the series.
         items = standing if first else [("晾晒难：楼下没有地方晒被子",
                                          "周周碰收集了意见，这次定方案", drying)] + standing
-        m = _meeting(body, "月月议", (starts + timedelta(hours=8)).date(), time(19, 0), 90,
+        m = _meeting(body, "月月议", clock.local(starts).date(), time(19, 0), 90,
                      "船柴社区党群服务中心二楼议事厅", mode="both", by=worker, items=items)
         m.series = "demo-monthly"
         first = first or m

@@ -3,11 +3,12 @@
 from flask import flash, render_template
 from flask_login import current_user
 
+from .. import clock
 from ..issues.service import can_read as can_read_issue
 from . import service
 from .access import can_manage, has_started
 from .attendance import checkin_open
-from .common import local_time, to_utc, when
+from .common import when
 from .forms import ItemForm, MeetingForm, NewMeetingForm, choices, with_token
 from .models import Body, Meeting
 from .service import MeetingError, Plan
@@ -52,7 +53,7 @@ def item_form(meeting: Meeting, formdata=True) -> ItemForm:
 
 def edit_form(meeting: Meeting) -> MeetingForm:
     """The meeting's details in local time, for the edit form."""
-    start, end = local_time(meeting.starts_at), local_time(meeting.ends_at)
+    start, end = clock.local(meeting.starts_at), clock.local(meeting.ends_at)
     return MeetingForm(data={"title": meeting.title, "kind": meeting.kind, "date": start.date(),
                              "starts": start.time(), "ends": end.time(),
                              "place": meeting.place, "mode": meeting.mode})
@@ -62,8 +63,8 @@ def plan_from(form: MeetingForm, body: Body) -> Plan:
     """What the form says, with local times turned into UTC."""
     day = form.date.data
     plan = Plan(title=form.title.data, kind=form.kind.data, place=form.place.data,
-                mode=form.mode.data, starts_at=to_utc(day, form.starts.data),
-                ends_at=to_utc(day, form.ends.data))
+                mode=form.mode.data, starts_at=clock.to_utc(day, form.starts.data),
+                ends_at=clock.to_utc(day, form.ends.data))
     if isinstance(form, NewMeetingForm):
         plan.agenda = [x.strip()[:60] for x in (form.agenda.data or "").splitlines() if x.strip()]
         chosen = set(form.issues.data or [])

@@ -6,13 +6,12 @@ empty sheet, so the report works while the others are still being built.
 
 import importlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from .. import clock
 from ..extensions import db
 from ..units.models import Unit
-
-LOCAL_OFFSET = timedelta(hours=8)  # dates are 宜昌 dates; the database keeps naive UTC
 
 
 @dataclass
@@ -32,8 +31,7 @@ class Report:
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The period as naive UTC instants: from local midnight of start to after end."""
-    return (datetime.combine(start, time()) - LOCAL_OFFSET,
-            datetime.combine(end + timedelta(days=1), time()) - LOCAL_OFFSET)
+    return clock.to_utc(start), clock.to_utc(end + timedelta(days=1))  # 宜昌 dates
 
 
 def _module(name: str):
@@ -74,7 +72,7 @@ def meetings_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     for x in db.session.scalars(db.select(m.Meeting).join(m.Meeting.body).join(m.Body.unit).where(
             Unit.path.startswith(unit.path), m.Meeting.starts_at >= lo,
             m.Meeting.starts_at < hi).order_by(m.Meeting.starts_at)):
-        sheet.rows.append([(x.starts_at + LOCAL_OFFSET).date(), x.body.name, x.title,
+        sheet.rows.append([clock.local(x.starts_at).date(), x.body.name, x.title,
                            len(x.attendance), len(x.items),
                            "是" if getattr(x, "minutes_published_at", None) else "否"])
     return sheet
@@ -92,7 +90,7 @@ def ballots_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
         heads = res.turnout(b)[0]
         share = (Decimal(heads * 100) / b.eligible_heads).quantize(Decimal("0.1")) \
             if b.eligible_heads else None
-        sheet.rows.append([(b.closed_at + LOCAL_OFFSET).date(), b.title, b.eligible_heads,
+        sheet.rows.append([clock.local(b.closed_at).date(), b.title, b.eligible_heads,
                            heads, share, str(res.OUTCOME_LABELS.get(b.outcome, "")) or "—"])
     return sheet
 
