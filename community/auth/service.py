@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, session
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from .. import clock
 from ..extensions import db
@@ -81,6 +81,21 @@ def _count_failure(resident: Resident, now: datetime) -> None:
         from ..audit.service import record
         record("account_locked", resident, until=resident.locked_until.isoformat())
     db.session.commit()
+
+
+def log_in(resident, keep: tuple[str, ...] = ()) -> None:
+    """Start a fresh session for the resident: the old one is cleared (no fixation), only a
+    kiosk's device mark and the keys in keep survive it. At a kiosk the cookie dies with the
+    browser session; elsewhere it lasts PERMANENT_SESSION_LIFETIME since the last request.
+    The web login, the volunteer's re-login and the kiosk keypad all start sessions here."""
+    kiosk = session.get("kiosk_device")
+    kept = {k: session[k] for k in keep if k in session and not kiosk}
+    session.clear()
+    if kiosk:
+        session["kiosk_device"] = kiosk
+    session.update(kept)
+    session.permanent = not kiosk
+    login_user(resident)
 
 
 def log_out(everywhere: bool = True) -> None:

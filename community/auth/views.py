@@ -7,12 +7,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import login_user
 
 from .. import drafts
 from ..extensions import limiter
@@ -54,15 +52,7 @@ def login():
 def _start_session(resident):
     """Begin a fresh session (no fixation) and go where the user was heading."""
     target = safe_next(request.args.get("next")) or url_for("home.index")
-    kiosk = session.get("kiosk_device")
-    draft = session.get(drafts.KEY)  # a form's text kept while the login had run out
-    session.clear()
-    if kiosk:
-        session["kiosk_device"] = kiosk
-    elif draft:
-        session[drafts.KEY] = draft
-    session.permanent = not kiosk
-    login_user(resident)
+    service.log_in(resident, keep=(drafts.KEY,))  # a form's text kept while the login ran out
     flash(_("%(name)s，您好！您已登录。", name=resident.name))
     return redirect(target, 303)
 

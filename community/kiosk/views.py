@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from ..access import role_units
 from ..auth import service as auth_service
@@ -109,11 +109,7 @@ def _render_login(form, entry):
 def _begin(resident):
     """Start a fresh, non-permanent session that remembers only the device."""
     target = safe_next(request.args.get("next")) or url_for("kiosk.index")
-    device = session.get("kiosk_device")
-    session.clear()
-    session["kiosk_device"] = device
-    session.permanent = False  # the cookie dies with the browser session
-    login_user(resident)
+    auth_service.log_in(resident)  # keeps the device mark; the cookie dies with the browser
     flash(_("%(name)s，您好！用完请按“退出”。", name=resident.name))
     return redirect(target, 303)
 

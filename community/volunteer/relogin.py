@@ -5,9 +5,9 @@ hidden inputs and the form posting to the same URL. When that login succeeds the
 goes on and saves the form, so one more tap finishes the job.
 """
 
-from flask import g, render_template, request, session
+from flask import g, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from ..auth import service as auth_service
 from ..auth.forms import LoginForm
@@ -36,18 +36,11 @@ def resume_or_login():
         except auth_service.AccountClosed:
             form.pin.errors.append(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"))
         else:
-            _start_session(resident)
+            auth_service.log_in(resident)
             return None
     status = 422 if form.errors else 200
     return render_template("volunteer/relogin.html", form=form, carried=carried(),
                            note=request.form.get("note", "")), status
 
 
-def _start_session(resident) -> None:
-    """A fresh session, as the login page makes one (no fixation; the kiosk flag kept)."""
-    kiosk = session.get("kiosk_device")
-    session.clear()
-    if kiosk:
-        session["kiosk_device"] = kiosk
-    session.permanent = not kiosk
-    login_user(resident)
+
