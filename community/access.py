@@ -41,6 +41,22 @@ def role_units(resident: Resident, *roles: str) -> list[Unit]:
     return [r.unit for r in resident.roles if r.role in roles]
 
 
+def worker_units_or_403(resident) -> list[Unit]:
+    """The units where the resident is a community worker; 403 for anyone who is not one."""
+    return role_units(resident, "worker") or abort(403)
+
+
+def worker_area(resident) -> list[Unit]:
+    """Every unit where the resident is a worker and every unit below them, in tree order
+    (what a worker may choose on a form); empty for anyone who is not a worker."""
+    paths = [r.unit.path for r in resident.roles if r.role == "worker"]
+    if not paths:
+        return []
+    stmt = (db.select(Unit).where(db.or_(*[Unit.path.startswith(p) for p in paths]))
+            .options(selectinload(Unit.parent)))
+    return sorted(db.session.scalars(stmt), key=lambda u: [int(x) for x in u.ancestor_ids()])
+
+
 def has_role(resident, role: str | tuple, unit: Unit) -> bool:
     """True when the resident holds the role in this unit or in a unit above it."""
     if resident is None or not getattr(resident, "is_authenticated", False):
@@ -113,4 +129,4 @@ def residents_in(unit: Unit):
 
 __all__ = ["RoleAssignment", "belongs_to", "has_role", "home_units", "households_in",
            "is_staff", "require_role", "require_staff", "residents_in", "role_units",
-           "served_buildings"]
+           "served_buildings", "worker_area", "worker_units_or_403"]

@@ -61,13 +61,6 @@ def pending_ids(resident) -> set[int]:
     return set(db.session.scalars(stmt))
 
 
-def worker_units(resident) -> list[Unit]:
-    """The units (and every unit below them) where the resident is a worker."""
-    paths = [r.unit.path for r in resident.roles if r.role == "worker"]
-    if not paths:
-        return []
-    stmt = db.select(Unit).where(db.or_(*[Unit.path.startswith(p) for p in paths]))
-    return sorted(db.session.scalars(stmt), key=lambda u: [int(x) for x in u.ancestor_ids()])
 
 
 def staff_of(unit: Unit, exclude=()) -> list[Resident]:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..access import require_role
+from ..access import require_role, worker_area
 from ..auth.forms import EmptyForm
 from ..auth.service import find_resident
 from ..extensions import db
@@ -57,9 +57,7 @@ def _draft(form: BallotForm, units, outcome=None) -> service.Draft:
 @login_required
 def new():
     """Announce a ballot: the question, who votes, the rule, the options and the times."""
-    units = queries.worker_units(current_user)
-    if not units:
-        abort(403)
+    units = worker_area(current_user) or abort(403)
     form = BallotForm()
     form.unit_id.choices = _unit_choices(units)
     outcome = link.outcome_for_ballot(outcome_id, current_user) if (

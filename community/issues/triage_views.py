@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..access import require_role, role_units
+from ..access import require_role, worker_units_or_403
 from ..extensions import db
 from ..web import no_store, rerender_on_csrf_error
 from . import service, triage
@@ -18,18 +18,12 @@ from .views import load_issue, me
 bp = Blueprint("triage", __name__)
 
 
-def require_worker() -> None:
-    """Abort with 403 unless the current user is a worker somewhere."""
-    if not role_units(current_user, "worker"):
-        abort(403)
-
-
 @bp.route("")
 @login_required
 @no_store
 def index():
     """Untriaged issues first, urgent on top, with their age; then the latest decisions."""
-    require_worker()
+    worker_units_or_403(current_user)
     waiting, done = triage.triage_board(current_user)
     return render_template("issues/triage_board.html", waiting=waiting, done=done,
                            now=clock.now())
@@ -40,7 +34,7 @@ def index():
 @no_store
 def dispatch():
     """The printable 三事分送清单 of a period: one A4 page per responsible body."""
-    require_worker()
+    worker_units_or_403(current_user)
     start, end, error = triage.parse_period(request.args)
     sheets = [] if error else triage.dispatch_sheets(current_user, start, end)
     return render_template("issues/dispatch.html", sheets=sheets, start=start, end=end,

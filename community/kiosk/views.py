@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
@@ -18,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..access import role_units
+from ..access import role_units, worker_units_or_403
 from ..auth import service as auth_service
 from ..auth.forms import EmptyForm
 from ..extensions import csrf, db, limiter
@@ -135,7 +134,7 @@ def ping():
 @no_store
 def register():
     """A worker makes this browser a kiosk: a long-lived device cookie, only its hash kept."""
-    units = _worker_units()
+    units = worker_units_or_403(current_user)
     form = RegisterForm()
     form.unit_id.choices = [(u.id, u.name) for u in units]
     if form.validate_on_submit():
@@ -144,14 +143,6 @@ def register():
                                                 current_user)
         return _make_kiosk(device, token)
     return render_template("kiosk/register.html", form=form), 422 if form.errors else 200
-
-
-def _worker_units():
-    """The units where the current user is a worker; 403 when there are none."""
-    units = role_units(current_user, "worker")
-    if not units:
-        abort(403)
-    return units
 
 
 def _make_kiosk(device, token):
@@ -176,7 +167,7 @@ def _make_kiosk(device, token):
 @no_store
 def devices():
     """List the kiosks in my units, with a button to revoke each."""
-    _worker_units()
+    worker_units_or_403(current_user)
     return render_template("kiosk/devices.html", devices=service.devices_for(current_user))
 
 

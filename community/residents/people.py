@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..access import has_role
@@ -27,16 +26,6 @@ class PeopleError(Exception):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message, self.field = message, field
-
-
-def area_units(worker) -> list[Unit]:
-    """Every unit where the worker works, and every unit below, in tree order."""
-    paths = [r.unit.path for r in worker.roles if r.role == "worker"]
-    if not paths:
-        return []
-    stmt = (db.select(Unit).where(db.or_(*[Unit.path.startswith(p) for p in paths]))
-            .options(selectinload(Unit.parent)))
-    return sorted(db.session.scalars(stmt), key=lambda u: [int(x) for x in u.ancestor_ids()])
 
 
 def _serves(worker, unit: Unit) -> None:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import has_role
+from ..access import has_role, worker_area
 from ..auth.forms import EmptyForm
 from ..web import no_store, rerender_on_csrf_error
 from . import people
@@ -46,7 +46,7 @@ def show(resident_id):
 def appoint(resident_id):
     """Appoint the person 居民代表, 楼栋长 or 志愿者 in a unit of the worker's area."""
     resident = get_resident_for_staff(resident_id, current_user)
-    units = people.area_units(current_user)
+    units = worker_area(current_user)
     form = RoleForm()
     form.unit_id.choices = unit_choices(units)
     if form.validate_on_submit():
@@ -108,7 +108,7 @@ def move(resident_id):
 
 def _buildings(form):
     """Offer the buildings of the worker's area in form.building_id; return them by id."""
-    units = people.area_units(current_user)
+    units = worker_area(current_user)
     buildings = {u.id: u for u in units if u.kind == "building"}
     form.building_id.choices = [c for c in unit_choices(units) if c.value in buildings]
     return buildings

@@ -5,12 +5,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..access import role_units
 from ..audit.service import record
 from ..extensions import db
 from ..formkit import new_token
@@ -27,7 +25,7 @@ from .rows import RosterInvalid, RosterRow, RowError, check_rows
 
 __all__ = ["AlreadyImported", "ImportResult", "RosterInvalid", "RowError", "UnitsUnconfirmed",
            "UploadGone", "check_roster", "confirm_upload", "describe", "example_path",
-           "import_roster", "stage_upload", "template_csv", "upload_for", "worker_units_or_403"]
+           "import_roster", "stage_upload", "template_csv", "upload_for"]
 
 Progress = Callable[[list, int], Iterable]
 KEEP = timedelta(days=2)  # how long an upload waits for its confirmation
@@ -59,14 +57,6 @@ class ImportResult:
     areas: int = 0  # existing households whose floor area the file changed
     pins_from_file: int = 0  # new residents whose PIN was in the file: no slip printed
     slips: list[Slip] = field(default_factory=list)
-
-
-def worker_units_or_403(user) -> list[Unit]:
-    """The units where the user is a worker (两委); abort 403 when there are none."""
-    units = role_units(user, "worker")
-    if not units:
-        abort(403)
-    return units
 
 
 def example_path(units: list[Unit]) -> str:

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access import worker_units_or_403
 from ..web import no_store, rerender_on_csrf_error
 from . import service
 from .forms import ConfirmForm, RosterForm
@@ -22,7 +23,7 @@ MAX_ERRORS_SHOWN = 500  # the command line prints every one
 def upload():
     """Check an uploaded roster and show what importing it would change (nothing is saved
     yet), or list every bad row."""
-    units = service.worker_units_or_403(current_user)
+    units = worker_units_or_403(current_user)
     form = RosterForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -40,7 +41,7 @@ def upload():
 @no_store
 def confirm():
     """The preview of an uploaded roster; confirming it imports everything, once."""
-    units = service.worker_units_or_403(current_user)
+    units = worker_units_or_403(current_user)
     form = ConfirmForm(upload=request.args.get("upload"))
     try:
         upload = service.upload_for(form.upload.data, current_user)
@@ -86,6 +87,6 @@ def _imported(result: service.ImportResult):
 @login_required
 def template():
     """Download an empty roster with the column names, ready for Excel."""
-    service.worker_units_or_403(current_user)
+    worker_units_or_403(current_user)
     return send_file(BytesIO(service.template_csv()), mimetype="text/csv",
                      as_attachment=True, download_name="居民名册模板.csv")

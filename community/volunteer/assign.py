@@ -4,7 +4,7 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..access import has_role, role_units
+from ..access import has_role
 from ..audit.service import record
 from ..extensions import db
 from ..residents.models import Resident, RoleAssignment
@@ -22,14 +22,6 @@ class OutsideTheirArea(Exception):
 
 def _under(units: list[Unit]):
     return db.or_(*[Unit.path.startswith(u.path) for u in units])
-
-
-def worker_units_or_403(worker) -> list[Unit]:
-    """The units where the user is a worker; 403 when none."""
-    units = role_units(worker, "worker")
-    if not units:
-        abort(403)
-    return units
 
 
 def volunteers_under(units: list[Unit]) -> list[Resident]:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import role_units, served_buildings
+from ..access import role_units, served_buildings, worker_units_or_403
 from ..auth.forms import EmptyForm
 from ..extensions import db, limiter
 from ..formkit import new_token
@@ -73,7 +73,7 @@ def household(household_id):
 @no_store
 def assign():
     """Workers give buildings of their units to volunteers, and see who has which."""
-    units = assigning.worker_units_or_403(current_user)
+    units = worker_units_or_403(current_user)
     form = AssignForm()
     form.volunteer_id.choices = [(r.id, f"{r.name}（{r.code[-4:]}）")
                                  for r in assigning.volunteers_under(units)]
