@@ -52,8 +52,7 @@ def worker_area(resident) -> list[Unit]:
     paths = [r.unit.path for r in resident.roles if r.role == "worker"]
     if not paths:
         return []
-    stmt = (db.select(Unit).where(db.or_(*[Unit.path.startswith(p) for p in paths]))
-            .options(selectinload(Unit.parent)))
+    stmt = db.select(Unit).where(db.or_(*[Unit.path.startswith(p) for p in paths]))
     return sorted(db.session.scalars(stmt), key=lambda u: [int(x) for x in u.ancestor_ids()])
 
 

@@ -36,6 +36,13 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def unit_choices(units) -> list[SelectChoice]:
+    """Units as "船柴社区 / 船柴一区 / 1栋" (the names of their listed ancestors), in order."""
+    by_id = {u.id: u for u in units}
+    return [SelectChoice(u.id, " / ".join(by_id[i].name for i in u.ancestor_ids() if i in by_id))
+            for u in units]
+
+
 def new_token() -> str:
     """A one-time token for a create form, so a retried submit makes no second row."""
     return secrets.token_urlsafe(18)

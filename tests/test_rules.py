@@ -20,17 +20,28 @@ from community.ballots.rules import (
     format_percent,
     owner_groups,
 )
+from community.ballots.service import option_kinds
 
 # No example database: the test run must not leave a .hypothesis folder behind.
 PROPERTY = settings(database=None, max_examples=300, deadline=None)
 
 
+KIND_OF = {"同意": "yes", "反对": "no", "不同意": "no", "弃权": "abstain"}
+
+
+def kind(label: str) -> str:
+    """The kind the ballot service gives an option with this label (option_kinds)."""
+    return KIND_OF.get(label, "choice")
+
+
 def tally(eligible_heads, eligible_area, *options):
-    """Build a Tally from (label, heads, area[, abstain]) tuples; area may be str."""
+    """Build a Tally from (label, heads, area[, abstain]) tuples; area may be str. Each option
+    gets the kind the ballot service would store for its label."""
     return Tally(
         eligible_heads,
         D(eligible_area),
-        tuple(OptionCount(o[0], o[1], D(o[2]), *o[3:]) for o in options),
+        tuple(OptionCount(o[0], o[1], D(o[2]), "abstain" if o[3:] and o[3] else kind(o[0]))
+              for o in options),
     )
 
 
@@ -369,7 +380,8 @@ def test_exact_half_of_area_is_not_more_than_half():
     agree = area["101"] + area["103"]
     verdict = decide(
         "owners_ordinary",
-        Tally(3, D("0.6"), (OptionCount("同意", 2, agree), OptionCount("反对", 1, area["104"]))),
+        Tally(3, D("0.6"), (OptionCount("同意", 2, agree, "yes"),
+                            OptionCount("反对", 1, area["104"], "no"))),
         "owner",
     )
     assert verdict.outcome == "failed"
@@ -500,7 +512,7 @@ def count(eligible, area, votes):
         entry[0] += 1
         entry[1] += a
     return Tally(
-        eligible, area, tuple(OptionCount(k, h, a, k == "弃权") for k, (h, a) in options.items())
+        eligible, area, tuple(OptionCount(k, h, a, kind(k)) for k, (h, a) in options.items())
     )
 
 
@@ -592,4 +604,16 @@ def test_one_more_agreeing_voter_never_hurts(ballot, data):
     (["装在楼下", "装在楼顶", "弃权"], False),
 ])
 def test_a_ballot_is_yes_no_when_it_offers_agree_or_oppose(labels, yes_no):
-    assert rules.is_yes_no(labels) is yes_no
+    kinds = [k for _, k in option_kinds(labels)]
+    assert kinds == [kind(label) for label in labels]
+    assert rules.is_yes_no(kinds) is yes_no
+
+
+def test_the_counting_reads_the_stored_kind_not_the_words():
+    """An option worded 同意 but stored as one solution among others is not 'agree'."""
+    t = Tally(10, D(0), (OptionCount("同意", 6, 0, "choice"), OptionCount("另选地点", 1, 0)))
+    verdict = decide("majority", t, "resident")
+    assert verdict.outcome == "passed" and verdict.winner == 0
+    assert "选「同意」的" in verdict.reason
+    with pytest.raises(ValueError):
+        OptionCount("同意", 1, 0, "agree")

@@ -8,8 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from ..extensions import db
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
-from . import assist, electorate, queries, service
-from . import results as counting
+from . import assist, electorate, labels, queries, service
 from .errors import AlreadyVoted, BallotError, NotEligible
 from .forms import AssistForm, make_ticket, read_ticket
 from .views import bp
@@ -80,7 +79,7 @@ def assist_vote(ballot_id, resident_id):
         if valid and "confirmed" in request.form:
             receipt = _cast(ballot, resident, form, key, receipt)
             flash(_("已为 %(name)s 记录投票，回执码 %(code)s，请交给本人。", name=resident.name,
-                    code=counting.format_receipt(receipt)))
+                    code=labels.format_receipt(receipt)))
             return redirect(url_for("ballots.assist_list", ballot_id=ballot.id), 303)
     except BallotError as e:
         form[e.field if e.field in ("pin", "witness_id") else "option"].errors.append(e.message)

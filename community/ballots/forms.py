@@ -23,8 +23,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
 from ..formkit import AtLeastOne
+from .labels import CHANNEL_LABELS
 from .models import Ballot, BallotOption
-from .results import CHANNEL_LABELS
 
 DEFAULT_OPTIONS = "同意\n反对\n弃权"
 BASIS_CHOICES = [SelectChoice("resident", _l("居民（十八周岁以上，一人一票）")),

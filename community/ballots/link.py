@@ -6,10 +6,10 @@ from ..access import has_role
 from ..extensions import db
 from ..issues.models import Issue
 from ..issues.service import change_status
+from .labels import OUTCOME_LABELS
 
 # What the issue becomes when its ballot is decided.
 NEXT_STATUS = {"passed": "implementing", "failed": "closed", "no_quorum": "deliberating"}
-WORDS = {"passed": "通过", "failed": "未通过", "no_quorum": "参与人数不足，需再协商"}
 
 
 def outcome_for_ballot(outcome_id: int, user):
@@ -45,4 +45,5 @@ def move_issue(ballot, outcome: str, actor) -> None:
     issue = db.session.get(Issue, ballot.issue_id)
     if issue is None or issue.status != "deciding":
         return
-    change_status(issue, NEXT_STATUS[outcome], actor, f"表决结果：{ballot.title}——{WORDS[outcome]}")
+    change_status(issue, NEXT_STATUS[outcome], actor,
+                  f"表决结果：{ballot.title}——{OUTCOME_LABELS[outcome]}")

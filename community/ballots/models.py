@@ -79,16 +79,20 @@ class Ballot(db.Model):
 
 
 class BallotOption(db.Model):
-    """One answer, e.g. 同意 / 反对 / 弃权 (弃权 takes part but never agrees)."""
+    """One answer, e.g. 同意 / 反对 / 弃权 (弃权 takes part but never agrees). Its kind (yes,
+    no, choice, abstain; rules.KINDS) is what the counting reads, set when the ballot is made."""
 
     __table_args__ = (UniqueConstraint("ballot_id", "position"),
-                      UniqueConstraint("ballot_id", "label"))
+                      UniqueConstraint("ballot_id", "label"),
+                      CheckConstraint("kind IN ('yes', 'no', 'choice', 'abstain')", name="kind"),
+                      CheckConstraint("abstain = (kind = 'abstain')", name="abstain_kind"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"))
     position: Mapped[int]
     label: Mapped[str] = mapped_column(String(40))
-    abstain: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(String(8), default="choice", server_default="choice")
+    abstain: Mapped[bool] = mapped_column(default=False)  # kind == "abstain", kept for queries
 
     ballot: Mapped[Ballot] = relationship(back_populates="options")
 

@@ -9,7 +9,7 @@ from ..access import home_units
 from ..extensions import db
 from ..residents.models import Resident, RoleAssignment
 from ..units.models import Unit
-from . import results
+from . import labels
 from .models import Ballot, BallotSetting, Caster, Participation
 
 DEFAULT_NOTICE_DAYS = 7
@@ -29,7 +29,7 @@ def notice_days_for(unit: Unit) -> int:
 def already_message(done: Participation, resident, to_voter: bool = True) -> str:
     """"您已投过票" or "本户已由 X 投票", naming the channel; to a worker or volunteer
     entering someone else's vote (to_voter=False), "X 已经投过票"."""
-    how = results.CHANNEL_LABELS[done.channel]
+    how = labels.CHANNEL_LABELS[done.channel]
     if done.resident_id == getattr(resident, "id", None):
         if not to_voter:
             return _("%(name)s 已经投过票（%(how)s），不能再登记。", name=resident.name, how=how)

@@ -9,8 +9,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 ZERO = Decimal("0")
-YES_LABEL = "同意"
-NO_LABELS = frozenset({"反对", "不同意"})
+YES_LABEL = "同意"  # the name of the agreeing option in the reasons
+# What an option means, stored with it when the ballot is made (never read from its words):
+# yes/no for a question put to agree or oppose, choice for one of several solutions, abstain.
+KINDS = ("yes", "no", "choice", "abstain")
 BASES = ("resident", "household", "owner")
 Amount = Decimal | int
 
@@ -20,12 +22,18 @@ class OptionCount:
     label: str
     heads: int
     area: Decimal = ZERO
-    abstain: bool = False
+    kind: str = "choice"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "area", _exact(self.area))
         if self.heads < 0 or self.area < 0:
             raise ValueError(f"选项「{self.label}」的票数或面积为负数")
+        if self.kind not in KINDS:
+            raise ValueError(f"选项「{self.label}」的类别 {self.kind!r} 不是 {KINDS} 之一")
+
+    @property
+    def abstain(self) -> bool:
+        return self.kind == "abstain"
 
 
 @dataclass(frozen=True)
@@ -163,19 +171,17 @@ def _option_test(
 Candidate = tuple[int | None, OptionCount]
 
 
-def is_yes_no(labels: Iterable[str]) -> bool:
-    """有"同意"或"反对"就是赞成/反对式表决，只有"同意"算同意；否则是多方案表决，逐个方案检验。"""
-    labels = {label.strip() for label in labels}
-    return YES_LABEL in labels or bool(labels & NO_LABELS)
+def is_yes_no(kinds: Iterable[str]) -> bool:
+    """有同意或反对的选项就是赞成/反对式表决，只有同意算同意；否则是多方案表决，逐个方案检验。"""
+    return any(kind in ("yes", "no") for kind in kinds)
 
 
 def _candidates(options: tuple[OptionCount, ...]) -> tuple[bool, list[Candidate]]:
     """Is this a yes/no ballot, and which options could be the agreeing one."""
-    yes_no = is_yes_no(o.label for o in options)
-    if not yes_no:
+    if not is_yes_no(o.kind for o in options):
         return False, [(i, o) for i, o in enumerate(options) if not o.abstain]
-    yes = [(i, o) for i, o in enumerate(options) if not o.abstain and o.label.strip() == YES_LABEL]
-    return True, yes[:1] or [(None, OptionCount(YES_LABEL, 0))]  # 没有"同意"选项：同意票为零
+    yes = [(i, o) for i, o in enumerate(options) if o.kind == "yes"]
+    return True, yes[:1] or [(None, OptionCount(YES_LABEL, 0, kind="yes"))]  # 同意票为零
 
 
 Quorum = tuple[tuple[str, ...], Threshold]

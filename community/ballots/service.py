@@ -18,7 +18,7 @@ from ..notify.service import notify, notify_many
 from ..residents.models import Resident
 from ..units.models import Unit
 from ..web import site_path
-from . import electorate, link, results
+from . import electorate, labels, link, results
 from .errors import AlreadyVoted, BallotClosed, BallotError, NotEligible, NoticeTooShort, NotOpen
 from .models import (
     Ballot,
@@ -32,6 +32,8 @@ from .models import (
 from .queries import already_message, notice_days_for
 
 ABSTAIN = "弃权"
+AGREE = "同意"
+OPPOSE = ("反对", "不同意")
 # Receipt codes: no 0/O, 1/I/L, so they can be read aloud and copied by hand.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RULE_BASES = {"owners_ordinary": ("owner",), "owners_special": ("owner",),
@@ -54,6 +56,14 @@ class Draft:
     notice_acknowledged: bool = False
     submit_token: str | None = None
     issue_id: int | None = None
+
+
+def option_kinds(labels: list[str]) -> list[tuple[str, str]]:
+    """Each option's label with its kind, decided once, as the ballot is made: 同意 agrees,
+    反对/不同意 opposes, 弃权 abstains, anything else is a solution to choose (金字塔议事).
+    From then on the counting reads the kind, never the words."""
+    words = {AGREE: "yes", ABSTAIN: "abstain", **{w: "no" for w in OPPOSE}}
+    return [(label, words.get(label, "choice")) for label in labels]
 
 
 def new_receipt() -> str:
@@ -141,8 +151,8 @@ def build_ballot(d: Draft, actor: Resident, now: datetime) -> Ballot:
                     opens_at=d.opens_at or now, closes_at=d.closes_at, status="scheduled",
                     created_by_id=actor.id, submit_token=d.submit_token, issue_id=d.issue_id)
     labels = [x.strip() for x in d.options if x.strip()]
-    ballot.options = [BallotOption(position=i, label=label, abstain=label == ABSTAIN)
-                      for i, label in enumerate(labels, 1)]
+    ballot.options = [BallotOption(position=i, label=label, kind=kind, abstain=kind == "abstain")
+                      for i, (label, kind) in enumerate(option_kinds(labels), 1)]
     db.session.add(ballot)
     db.session.flush()
     db.session.add_all([BallotCount(ballot_id=ballot.id, option_id=o.id) for o in ballot.options])
@@ -233,7 +243,7 @@ def publish_result(ballot: Ballot, actor: Resident | None) -> None:
     verdict = results.verdict_for(ballot)
     ballot.outcome = verdict.outcome
     _rewrite_choices(ballot)
-    word = results.OUTCOME_LABELS[verdict.outcome]
+    word = labels.OUTCOME_LABELS[verdict.outcome]
     notify_many(_electorate(ballot), _("表决结果：%(title)s——%(word)s", title=ballot.title,
                                        word=word),
                 site_path("ballots.results", ballot_id=ballot.id), sms=True)

@@ -10,7 +10,7 @@ from ..access import require_role, worker_area
 from ..auth.forms import EmptyForm
 from ..auth.service import find_resident
 from ..extensions import db
-from ..formkit import new_token
+from ..formkit import new_token, unit_choices
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
 from . import link, queries, service
@@ -34,12 +34,6 @@ def _fail(form, error: BallotError, default: str) -> None:
     field.errors.append(error.message)
 
 
-def _unit_choices(units) -> list[tuple[int, str]]:
-    by_id = {u.id: u for u in units}
-    return [SelectChoice(u.id, " / ".join(by_id[i].name for i in u.ancestor_ids() if i in by_id))
-            for u in units]
-
-
 def _draft(form: BallotForm, units, outcome=None) -> service.Draft:
     unit = next(u for u in units if u.id == form.unit_id.data)
     rule = form.rule.data
@@ -59,7 +53,7 @@ def new():
     """Announce a ballot: the question, who votes, the rule, the options and the times."""
     units = worker_area(current_user) or abort(403)
     form = BallotForm()
-    form.unit_id.choices = _unit_choices(units)
+    form.unit_id.choices = unit_choices(units)
     outcome = link.outcome_for_ballot(outcome_id, current_user) if (
         outcome_id := request.args.get("outcome", type=int)) else None
     if outcome is not None and request.method == "GET":

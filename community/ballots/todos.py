@@ -8,8 +8,8 @@ from .. import clock
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
 from . import queries, service
+from .labels import OUTCOME_LABELS
 from .models import Ballot, Participation
-from .results import OUTCOME_LABELS
 
 
 @provider(order=20)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..access import belongs_to, has_role
 from ..extensions import login_manager
 from ..web import no_store, rerender_on_csrf_error
-from . import assist, electorate, qr, queries, service
+from . import assist, electorate, labels, qr, queries, service
 from . import results as counting
 from .errors import AlreadyVoted, BallotError, NotEligible
 from .forms import ReportForm, VoteForm, make_ticket, read_ticket
@@ -34,13 +34,13 @@ def index():
     """List the ballots of my community: open, announced and recently closed."""
     service.advance_due()
     return render_template("ballots/index.html", ballots=queries.ballots_for(current_user),
-                           pending=queries.pending_ids(current_user), labels=counting)
+                           pending=queries.pending_ids(current_user), labels=labels)
 
 
 def _show(ballot, form, message=None, status=200):
     return render_template("ballots/show.html", ballot=ballot, form=form, message=message,
                            votes=electorate.my_votes(ballot, current_user),
-                           report=ReportForm(), labels=counting,
+                           report=ReportForm(), labels=labels,
                            staff=has_role(current_user, "worker", ballot.unit),
                            helper=assist.serves(current_user, ballot)), status
 
@@ -105,7 +105,7 @@ def _channel() -> str:
 
 @bp.app_template_filter("receipt")
 def receipt_filter(code: str) -> str:
-    return counting.format_receipt(code)
+    return labels.format_receipt(code)
 
 
 @bp.route("/<int:ballot_id>/voted")
@@ -127,7 +127,7 @@ def voted(ballot_id):
 def results(ballot_id):
     """Turnout (always), counts (live unless secret), and the verdict with its arithmetic."""
     ballot = get_member_ballot_or_403(ballot_id, public_when_closed=True)
-    return render_template("ballots/results.html", r=counting.present(ballot), labels=counting,
+    return render_template("ballots/results.html", r=counting.present(ballot), labels=labels,
                            member=belongs_to(current_user, ballot.unit))
 
 
@@ -138,7 +138,7 @@ def notice(ballot_id):
     if ballot.status != "closed":
         return redirect(url_for("ballots.results", ballot_id=ballot.id), 303)
     url = url_for("ballots.results", ballot_id=ballot.id, _external=True)
-    return render_template("ballots/notice.html", r=counting.present(ballot), labels=counting,
+    return render_template("ballots/notice.html", r=counting.present(ballot), labels=labels,
                            qr=qr.svg(url), url=url)
 
 
@@ -152,7 +152,7 @@ def receipts(ballot_id):
     code = (request.args.get("code") or "").strip()[:20]
     rows, more = counting.receipts(ballot, max(page, 1))
     return render_template("ballots/receipts.html", ballot=ballot, rows=rows, more=more,
-                           page=page, code=code, labels=counting,
+                           page=page, code=code, labels=labels,
                            found=counting.find_receipt(ballot, code) if code else None)
 
 

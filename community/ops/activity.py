@@ -15,7 +15,7 @@ from ..ballots.models import (
     Participation,
     SecretChoice,
 )
-from ..ballots.service import RECEIPT_ALPHABET
+from ..ballots.service import RECEIPT_ALPHABET, option_kinds
 from ..extensions import db
 from ..issues.models import Comment, Issue, IssueEvent, Support
 from .city import Community, Place
@@ -31,6 +31,7 @@ STATUS_WEIGHTS = {"submitted": 10, "triaged": 10, "forwarded": 5, "rejected": 5,
 CHANNEL_WEIGHTS = {"web": 40, "visit": 20, "phone": 10, "wechat": 10, "hotline": 8, "kiosk": 6,
                    "box": 3, "forum": 3}
 OPTIONS = ("同意", "反对", "弃权")
+KINDS = option_kinds(list(OPTIONS))  # as the ballot service decides them
 CHOICE_WEIGHTS = (70, 20, 10)
 VOTE_CHANNELS = ("web", "web", "web", "web", "web", "web", "kiosk", "visit", "visit", "paper")
 
@@ -116,8 +117,9 @@ class Activity:
             eligible_heads=len(electors), eligible_area=area, outcome=None, closed_at=None,
             created_by_id=c.staff.get("worker"), created_at=opens, submit_token=None,
             issue_id=None)
-        options = [self.load.add(BallotOption, ballot_id=bid, position=i, label=label,
-                                 abstain=label == "弃权") for i, label in enumerate(OPTIONS, 1)]
+        options = [self.load.add(BallotOption, ballot_id=bid, position=i, label=label, kind=kind,
+                                 abstain=kind == "abstain")
+                   for i, (label, kind) in enumerate(KINDS, 1)]
         heads, areas = [0, 0, 0], [Decimal("0")] * 3
         share = r.uniform(.2, .35) if open_ else r.uniform(.5, .9)
         for key, label, e_area, casters in electors:
@@ -135,8 +137,8 @@ class Activity:
                           area_cm=int(areas[i] * 100))
         if not open_:
             tally = rules.Tally(len(electors), area, tuple(
-                rules.OptionCount(label, heads[i], areas[i] if basis == "owner" else 0,
-                                  label == "弃权") for i, label in enumerate(OPTIONS)))
+                rules.OptionCount(label, heads[i], areas[i] if basis == "owner" else 0, kind)
+                for i, (label, kind) in enumerate(KINDS)))
             ballot = self.load.rows[Ballot][-1]
             ballot["outcome"] = rules.decide(rule, tally, basis).outcome
             ballot["closed_at"] = closes

@@ -14,13 +14,6 @@ ROLE_CHOICES = [SelectChoice("representative", _l("居民代表")),
                 SelectChoice("volunteer", _l("志愿者"))]
 
 
-def unit_choices(units) -> list[SelectChoice]:
-    """Units as "船柴社区 / 船柴一区 / 1栋", in tree order."""
-    by_id = {u.id: u for u in units}
-    return [SelectChoice(u.id, " / ".join(by_id[i].name for i in u.ancestor_ids() if i in by_id))
-            for u in units]
-
-
 class RoleForm(FlaskForm):
     role = SelectField(_l("任命为"), choices=ROLE_CHOICES, validate_choice=False,
                        validators=[one_of(_l("请选择要任命的身份"))])

@@ -6,10 +6,11 @@ from flask_login import current_user, login_required
 
 from ..access import has_role, worker_area
 from ..auth.forms import EmptyForm
+from ..formkit import unit_choices
 from ..web import no_store, rerender_on_csrf_error
 from . import people
 from .models import ROLE_LABELS
-from .people_forms import DeathForm, MoveForm, OwnerForm, RoleForm, unit_choices
+from .people_forms import DeathForm, MoveForm, OwnerForm, RoleForm
 from .service import get_resident_for_staff
 
 bp = Blueprint("people", __name__)
