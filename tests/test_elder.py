@@ -64,10 +64,7 @@ def test_elder_menu_is_the_simplest(client, auth, resident, app):
     html = client.get("/").get_data(as_text=True)
     nav = re.search(r"<nav .*?</nav>", html, re.S).group(0)
     labels = re.findall(r'</span>([^<]+)</a>', nav)
-    expected = [label for ep, label in (("home.index", "首页"), ("issues.index", "议题"),
-                                        ("ballots.index", "投票"))
-                if ep in app.view_functions]
-    assert labels == expected and len(labels) <= len(standard)
+    assert labels == ["首页", "议题", "投票"] and len(labels) <= len(standard)
     assert re.findall(r'accesskey="(\d)"', nav) == [str(i) for i in range(1, len(labels) + 1)]
     assert ">退出</button>" in html  # leaving is always one tap away
 

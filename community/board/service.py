@@ -7,6 +7,7 @@ from flask import abort, current_app, g, has_request_context
 from ..audit.service import record
 from ..clock import now
 from ..extensions import db
+from ..issues.service import post_issue
 from ..projects.service import lives_in
 from ..units.models import Unit
 from . import sources
@@ -127,12 +128,8 @@ def file_objection(unit: Unit, item, resident, text: str, token: str | None = No
     return obj
 
 
-def _as_issue(unit: Unit, item, resident, obj: Objection) -> int | None:
+def _as_issue(unit: Unit, item, resident, obj: Objection) -> int:
     """Turn the objection into an issue through the issues area (it commits itself)."""
-    try:
-        from ..issues.service import post_issue
-    except ImportError:
-        return None
     title = f"异议：{item.title}"[:60]
     body = f"对公开栏“{SECTION_LABELS[item.section]}”中“{item.title}”的异议：\n{obj.text}"
     issue = post_issue(author=resident, unit=unit, title=title, body=body[:2000],

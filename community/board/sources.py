@@ -1,20 +1,23 @@
-"""Each area's public items for the notice board, as plain BoardItems (aggregates only).
+"""Each area's public items for the notice board, as plain BoardItems (aggregates only)."""
 
-Areas that are not installed yet (or lack a column this expects) give no items: every
-gatherer is optional, so the board works while the other areas are still being built.
-"""
-
-import importlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import format_datetime
 from sqlalchemy.orm import selectinload
 
+from ..ballots import results as counted
+from ..ballots.models import Ballot
+from ..evaluations import service as evaluation_service
+from ..evaluations.models import OUTCOME_LABELS, Evaluation
 from ..extensions import db
+from ..issues.models import Issue
+from ..meetings.models import Body, Meeting
+from ..projects import ledger
+from ..projects.models import Contribution, Fund, FundMovement, Project
 from ..units.models import Unit
 
 ZERO = Decimal("0.00")
@@ -32,17 +35,6 @@ class BoardItem:
     objection_until: datetime | None = None
 
 
-def _module(name: str):
-    try:
-        return importlib.import_module(f"community.{name}")
-    except ImportError:
-        return None
-
-
-def _link(endpoint: str, **values) -> str | None:
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
-
-
 def _page(stmt, limit: int, offset: int):
     total = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
     return list(db.session.scalars(stmt.limit(limit).offset(offset))), total or 0
@@ -50,13 +42,10 @@ def _page(stmt, limit: int, offset: int):
 
 def triage(unit: Unit, limit: int, offset: int):
     """Triage results: which issues are 大事/小事/微事, forwarded or not accepted."""
-    m = _module("issues.models")
-    if m is None:
-        return [], 0
-    stmt = (db.select(m.Issue).join(m.Issue.unit).where(
-        Unit.path.startswith(unit.path), m.Issue.triaged_at.is_not(None),
-        m.Issue.status.not_in(("withdrawn", "merged")))
-        .order_by(m.Issue.triaged_at.desc(), m.Issue.id.desc()))
+    stmt = (db.select(Issue).join(Issue.unit).where(
+        Unit.path.startswith(unit.path), Issue.triaged_at.is_not(None),
+        Issue.status.not_in(("withdrawn", "merged")))
+        .order_by(Issue.triaged_at.desc(), Issue.id.desc()))
     rows, total = _page(stmt, limit, offset)
     return [BoardItem("triage", f"issue:{i.id}", i.title, i.triaged_at,
                       [" · ".join(x for x in (i.category_label, i.status_label,
@@ -65,16 +54,13 @@ def triage(unit: Unit, limit: int, offset: int):
 
 def minutes(unit: Unit, limit: int, offset: int):
     """Published meeting minutes: which meeting, which body, how many attended."""
-    m = _module("meetings.models")
-    if m is None or not hasattr(m.Meeting, "minutes_published_at"):
-        return [], 0
-    stmt = (db.select(m.Meeting).join(m.Meeting.body).join(m.Body.unit).where(
-        Unit.path.startswith(unit.path), m.Meeting.minutes_published_at.is_not(None))
-        .order_by(m.Meeting.minutes_published_at.desc()))
+    stmt = (db.select(Meeting).join(Meeting.body).join(Body.unit).where(
+        Unit.path.startswith(unit.path), Meeting.minutes_published_at.is_not(None))
+        .order_by(Meeting.minutes_published_at.desc()))
     rows, total = _page(stmt, limit, offset)
     return [BoardItem("minutes", f"meeting:{x.id}", x.title, x.minutes_published_at,
                       [f"{x.body.name} · 出席 {len(x.attendance)} 人 · {len(x.items)} 项议程"],
-                      _link("meetings.show", meeting_id=x.id)) for x in rows], total
+                      url_for("meetings.show", meeting_id=x.id)) for x in rows], total
 
 
 VERDICTS = {"passed": "通过", "failed": "未通过", "no_quorum": "参与人数不足，无效"}
@@ -84,24 +70,19 @@ def ballots(unit: Unit, limit: int, offset: int):
     """Ballots from their announcement on: when voting opens (the 公示期 before an owners'
     vote runs on the board), while it is open, then the verdict and turnout (never who voted
     how). Newest announcement or result first."""
-    m = _module("ballots.models")
-    if m is None or not hasattr(m.Ballot, "closed_at"):
-        return [], 0
-    posted = db.func.coalesce(m.Ballot.closed_at, m.Ballot.created_at)
-    stmt = (db.select(m.Ballot).join(m.Ballot.unit).where(
-        Unit.path.startswith(unit.path), m.Ballot.status.in_(("scheduled", "open", "closed")))
-        .order_by(posted.desc(), m.Ballot.id.desc()))
+    posted = db.func.coalesce(Ballot.closed_at, Ballot.created_at)
+    stmt = (db.select(Ballot).join(Ballot.unit).where(
+        Unit.path.startswith(unit.path), Ballot.status.in_(("scheduled", "open", "closed")))
+        .order_by(posted.desc(), Ballot.id.desc()))
     rows, total = _page(stmt, limit, offset)
-    counted = _module("ballots.results")
     items = []
     for b in rows:
         if b.status == "closed":
             line = VERDICTS.get(b.outcome or "", "已结束")
-            heads = counted.turnout(b)[0] if counted else None
-            if heads is not None:
-                line += f" · 参与 {heads}/{b.eligible_heads}"
+            line += f" · 参与 {counted.turnout(b)[0]}/{b.eligible_heads}"
             items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.closed_at or
-                                   b.created_at, [line], _link("ballots.results", ballot_id=b.id)))
+                                   b.created_at, [line], url_for("ballots.results",
+                                                                 ballot_id=b.id)))
             continue
         when = f"{_when(b.opens_at)} 至 {_when(b.closes_at)}"
         line = (f"公示中，{when}投票" if b.status == "scheduled" else f"投票中，{when}")
@@ -109,7 +90,7 @@ def ballots(unit: Unit, limit: int, offset: int):
             days = (b.opens_at - b.created_at).days  # whole days of notice
             line += f" · 公示 {days} 天"
         items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.created_at, [line],
-                               _link("ballots.show", ballot_id=b.id)))
+                               url_for("ballots.show", ballot_id=b.id)))
     return items, total
 
 
@@ -119,8 +100,6 @@ def _when(at: datetime) -> str:
 
 def projects(unit: Unit, limit: int, offset: int):
     """Projects: state, who leads, contributions by type, and names given with consent."""
-    from ..projects import ledger
-    from ..projects.models import Contribution, Project
     stmt = (db.select(Project).join(Project.unit).where(Unit.path.startswith(unit.path))
             .order_by(Project.updated_at.desc(), Project.id.desc()))
     rows, total = _page(stmt, limit, offset)
@@ -157,7 +136,6 @@ def _movement_line(mv) -> str:
 
 def funds(unit: Unit, limit: int, offset: int, monthly: bool = False):
     """Every movement of the funds (a village: one statement a month, 村务 finances)."""
-    from ..projects.models import Fund, FundMovement
     stmt = (db.select(FundMovement).join(FundMovement.fund).join(Fund.unit).where(
         Unit.path.startswith(unit.path)).order_by(FundMovement.occurred_on.desc(),
                                                   FundMovement.id.desc())
@@ -194,19 +172,16 @@ def _month_line(s: dict) -> str:
 
 def evaluations(unit: Unit, limit: int, offset: int):
     """Closed evaluations: satisfaction as an exact share, and what follows from it."""
-    from ..evaluations import service
-    from ..evaluations.models import OUTCOME_LABELS, Evaluation
-    from ..projects.models import Project
     stmt = (db.select(Evaluation).join(Evaluation.project).join(Project.unit).where(
         Unit.path.startswith(unit.path), Evaluation.closed_at.is_not(None))
         .order_by(Evaluation.closed_at.desc()).options(selectinload(Evaluation.project)))
     rows, total = _page(stmt, limit, offset)
     items = []
     for ev in rows:
-        t = service.tally(ev)
+        t, rate = evaluation_service.tally(ev), evaluation_service.percent
         items.append(BoardItem(
             "evaluations", f"evaluation:{ev.id}", f"{ev.project.title}（第{ev.round}轮）",
-            ev.closed_at, [f"满意率 {service.percent(t.rate)} · 满意 {t.satisfied} · 基本满意 "
+            ev.closed_at, [f"满意率 {rate(t.rate)} · 满意 {t.satisfied} · 基本满意 "
                            f"{t.basic} · 不满意 {t.unsatisfied} · {OUTCOME_LABELS[ev.outcome]}"]))
     return items, total
 

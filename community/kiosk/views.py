@@ -37,11 +37,9 @@ _ASSETS = ("assets.serve", "static")
 def index():
     """The start screen: four giant buttons, and log in or out."""
     session.pop(keypad.SESSION_KEY, None)
-    views = current_app.view_functions
-    tiles = [(label, url_for(ep) if ep in views else None) for label, ep in TILES]
+    tiles = [(label, url_for(ep)) for label, ep in TILES]
     registered = bool(session.get("kiosk_device"))
     return render_template("kiosk/index.html", tiles=tiles, registered=registered,
-                           checkin=registered and "meetings.attendance.checkin" in views,
                            can_register=bool(role_units(current_user, "worker"))
                            if current_user.is_authenticated else False)
 

@@ -1,6 +1,6 @@
 """Minutes per agenda item, publishing them, and outcomes through the Party review."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -101,11 +101,10 @@ def outcome(outcome_id):
 
 def _outcome_page(outcome, status=200, review_form=None, next_form=None):
     body = outcome.item.meeting.body
-    ballots = "ballots.new" in current_app.view_functions
     return render_template(
         "meetings/outcome.html", outcome=outcome, item=outcome.item,
         meeting=outcome.item.meeting, review_form=review_form or ReviewForm(formdata=None),
-        next_form=next_form or NextStepForm(formdata=None), ballots=ballots,
+        next_form=next_form or NextStepForm(formdata=None),
         reviewer=can_review(current_user, body), worker=can_manage(current_user, body),
         direct=review.direct_allowed(outcome)), status
 

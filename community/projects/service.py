@@ -12,6 +12,7 @@ from ..clock import now, today
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
 from ..issues.models import Issue
+from ..issues.service import change_status
 from ..issues.states import TRANSITIONS
 from ..units.models import Unit
 from .models import ProgressUpdate, Project, Task
@@ -33,10 +34,6 @@ def move_issue(project: Project, to_status: str, actor, note: str) -> None:
     """Move the project's issue along the cycle through the issues area, where it allows."""
     issue = project.issue
     if issue is None or to_status not in TRANSITIONS.get(issue.status, ()):
-        return
-    try:
-        from ..issues.service import change_status
-    except ImportError:  # the issues area has no service yet: the project goes on alone
         return
     change_status(issue, to_status, actor, note)
 

@@ -1,6 +1,6 @@
 """民事民办 pages: projects, tasks, progress notes with photos, and the contributions ledger."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_
 
@@ -86,7 +86,7 @@ def show(project_id):
     """The project: who leads it, tasks, progress, contributions, money and evaluations."""
     project = service.get_project_or_404(project_id, current_user)
     return render_template(
-        "projects/show.html", project=project, views=current_app.view_functions,
+        "projects/show.html", project=project,
         manager=service.has_role(current_user, service.MANAGERS, project.unit),
         recorder=service.has_role(current_user, service.RECORDERS, project.unit),
         updates=service.updates(project, _page(), 5), totals=ledger.totals([project.id]),

@@ -1,16 +1,22 @@
 """The figures the city's "吹哨报到" review asks for, gathered from every area for a period.
 
-Each sheet is a title, a header row and data rows. Areas that are not installed give an
-empty sheet, so the report works while the others are still being built.
+Each sheet is a title, a header row and data rows.
 """
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from .. import clock
+from ..ballots import results
+from ..ballots.models import Ballot
+from ..evaluations import service as evaluation_service
+from ..evaluations.models import OUTCOME_LABELS, Evaluation
 from ..extensions import db
+from ..issues.models import Issue
+from ..meetings.models import Body, Meeting
+from ..projects import funds, ledger
+from ..projects.models import Fund, Project
 from ..units.models import Unit
 
 
@@ -34,21 +40,11 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return clock.to_utc(start), clock.to_utc(end + timedelta(days=1))  # 宜昌 dates
 
 
-def _module(name: str):
-    try:
-        return importlib.import_module(f"community.{name}")
-    except ImportError:
-        return None
-
-
 def issues_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Issues raised in the period by category and status, and days to close."""
     sheet = Sheet("议题", ["分类", "状态", "数量", "已办结", "平均办结天数"])
-    m = _module("issues.models")
-    if m is None:
-        return sheet
-    rows = db.session.execute(db.select(m.Issue).join(m.Issue.unit).where(
-        Unit.path.startswith(unit.path), m.Issue.created_at >= lo, m.Issue.created_at < hi)
+    rows = db.session.execute(db.select(Issue).join(Issue.unit).where(
+        Unit.path.startswith(unit.path), Issue.created_at >= lo, Issue.created_at < hi)
     ).scalars().all()
     groups: dict[tuple[str, str], list] = {}
     for issue in rows:
@@ -66,39 +62,31 @@ def issues_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
 def meetings_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Meetings held in the period and how many attended."""
     sheet = Sheet("会议", ["日期", "议事机构", "会议", "出席人数", "议程数", "纪要已公开"])
-    m = _module("meetings.models")
-    if m is None:
-        return sheet
-    for x in db.session.scalars(db.select(m.Meeting).join(m.Meeting.body).join(m.Body.unit).where(
-            Unit.path.startswith(unit.path), m.Meeting.starts_at >= lo,
-            m.Meeting.starts_at < hi).order_by(m.Meeting.starts_at)):
+    for x in db.session.scalars(db.select(Meeting).join(Meeting.body).join(Body.unit).where(
+            Unit.path.startswith(unit.path), Meeting.starts_at >= lo,
+            Meeting.starts_at < hi).order_by(Meeting.starts_at)):
         sheet.rows.append([clock.local(x.starts_at).date(), x.body.name, x.title,
                            len(x.attendance), len(x.items),
-                           "是" if getattr(x, "minutes_published_at", None) else "否"])
+                           "是" if x.minutes_published_at else "否"])
     return sheet
 
 
 def ballots_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Ballots closed in the period: electorate, turnout and verdict."""
     sheet = Sheet("表决", ["结束日期", "表决事项", "应参与", "实际参与", "参与率", "结果"])
-    m, res = _module("ballots.models"), _module("ballots.results")
-    if m is None or res is None:
-        return sheet
-    for b in db.session.scalars(db.select(m.Ballot).join(m.Ballot.unit).where(
-            Unit.path.startswith(unit.path), m.Ballot.closed_at >= lo, m.Ballot.closed_at < hi)
-            .order_by(m.Ballot.closed_at)):
-        heads = res.turnout(b)[0]
+    for b in db.session.scalars(db.select(Ballot).join(Ballot.unit).where(
+            Unit.path.startswith(unit.path), Ballot.closed_at >= lo, Ballot.closed_at < hi)
+            .order_by(Ballot.closed_at)):
+        heads = results.turnout(b)[0]
         share = (Decimal(heads * 100) / b.eligible_heads).quantize(Decimal("0.1")) \
             if b.eligible_heads else None
         sheet.rows.append([clock.local(b.closed_at).date(), b.title, b.eligible_heads,
-                           heads, share, str(res.OUTCOME_LABELS.get(b.outcome, "")) or "—"])
+                           heads, share, str(results.OUTCOME_LABELS.get(b.outcome, "")) or "—"])
     return sheet
 
 
 def projects_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Every project active in the period: contributions by type and money from funds."""
-    from ..projects import funds, ledger
-    from ..projects.models import Project
     sheet = Sheet("项目", ["项目", "地方", "状态", "出资（元）", "投工（小时）", "物资",
                          "拨付（元）", "支出（元）"])
     money = hours = allocated = spent = Decimal("0.00")
@@ -117,8 +105,6 @@ def projects_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
 
 def funds_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Each fund book of the units: budget, income, allocations, spending, balance."""
-    from ..projects import funds
-    from ..projects.models import Fund
     sheet = Sheet("资金", ["社区/村", "账目", "预算", "收入", "已拨付", "已支出", "可用余额"])
     for f in db.session.scalars(db.select(Fund).join(Fund.unit).where(
             Unit.path.startswith(unit.path)).order_by(Fund.year, Fund.unit_id, Fund.kind)):
@@ -130,18 +116,15 @@ def funds_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
 
 def satisfaction_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Evaluations closed in the period: answers by choice and the satisfaction rate."""
-    from ..evaluations import service
-    from ..evaluations.models import OUTCOME_LABELS, Evaluation
-    from ..projects.models import Project
     sheet = Sheet("满意度", ["项目", "轮次", "满意", "基本满意", "不满意", "合计", "满意率",
                           "结果"])
     for ev in db.session.scalars(db.select(Evaluation).join(Evaluation.project)
                                  .join(Project.unit).where(
             Unit.path.startswith(unit.path), Evaluation.closed_at >= lo,
             Evaluation.closed_at < hi).order_by(Evaluation.closed_at)):
-        t = service.tally(ev)
+        t = evaluation_service.tally(ev)
         sheet.rows.append([ev.project.title, ev.round, t.satisfied, t.basic, t.unsatisfied,
-                           t.total, service.percent(t.rate), OUTCOME_LABELS[ev.outcome]])
+                           t.total, evaluation_service.percent(t.rate), OUTCOME_LABELS[ev.outcome]])
     return sheet
 
 

@@ -1,9 +1,6 @@
-"""Links from a household to the other areas: post an issue for a resident, help them vote.
+"""Links from a household to the other areas: post an issue for a resident, help them vote."""
 
-Each link appears only once the other area's page exists, with the parameter it reads.
-"""
-
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,19 +9,15 @@ from ..extensions import db
 
 def helper_links(resident) -> list[tuple[str, str]]:
     """(label, url) for what a volunteer can do for this resident elsewhere."""
-    views = current_app.view_functions
     links: list[tuple[str, str]] = []
     if resident.id == current_user.id:
         return links  # one's own household: nothing to do on one's own behalf
-    if "issues.new" in views:
-        links.append((_("替%(name)s提议题", name=resident.name),
-                      url_for("issues.new", **{"for": resident.id})))
-    if "ballots.assist_vote" in views:
-        for ballot in _ballots_to_help(resident):
-            links.append((_("协助%(name)s投票：%(title)s", name=resident.name,
-                            title=ballot.title),
-                          url_for("ballots.assist_vote", ballot_id=ballot.id,
-                                  resident_id=resident.id)))
+    links.append((_("替%(name)s提议题", name=resident.name),
+                  url_for("issues.new", **{"for": resident.id})))
+    for ballot in _ballots_to_help(resident):
+        links.append((_("协助%(name)s投票：%(title)s", name=resident.name, title=ballot.title),
+                      url_for("ballots.assist_vote", ballot_id=ballot.id,
+                              resident_id=resident.id)))
     return links
 
 
