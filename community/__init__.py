@@ -80,6 +80,7 @@ def _register_blueprints(app):
     from .kiosk.views import bp as kiosk_bp
     from .meetings.views import bp as meetings_bp
     from .notify.views import bp as notify_bp
+    from .projects import fund_views  # noqa: F401 - /projects/funds routes on projects.bp
     from .projects.views import bp as projects_bp
     from .reports.views import bp as reports_bp
     from .residents.views import bp as residents_bp

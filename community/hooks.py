@@ -14,6 +14,7 @@ from .assets import bp as assets_bp
 from .auth import service as auth_service
 from .extensions import db, login_manager
 from .nav import menu_for
+from .residents.models import Resident
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -35,7 +36,6 @@ def init_app(app):
 
 
 def _load_user(user_id: str):
-    from .residents.models import Resident
     rid, _, epoch = user_id.partition("-")
     if not (rid.isdigit() and epoch.isdigit()):
         return None

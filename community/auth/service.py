@@ -7,6 +7,7 @@ from flask import current_app, session
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
+from ..audit.service import record
 from ..extensions import db
 from ..residents.models import Resident
 from ..residents.pins import check_pin, hash_pin
@@ -78,7 +79,6 @@ def _count_failure(resident: Resident, now: datetime) -> None:
     if resident.pin_failures >= cfg["PIN_MAX_FAILURES"]:
         resident.locked_until = now + cfg["PIN_LOCK_TIME"]
         resident.pin_failures, resident.pin_failures_since = 0, None
-        from ..audit.service import record
         record("account_locked", resident, until=resident.locked_until.isoformat())
     db.session.commit()
 

@@ -6,6 +6,7 @@ from ..access import has_role
 from ..extensions import db
 from ..issues.models import Issue
 from ..issues.service import change_status
+from ..meetings.models import Outcome
 from .labels import OUTCOME_LABELS
 
 # What the issue becomes when its ballot is decided.
@@ -14,7 +15,6 @@ NEXT_STATUS = {"passed": "implementing", "failed": "closed", "no_quorum": "delib
 
 def outcome_for_ballot(outcome_id: int, user):
     """The approved outcome a worker turns into a ballot, or 404/403."""
-    from ..meetings.models import Outcome
     outcome = db.get_or_404(Outcome, outcome_id)
     if outcome.status != "ballot":
         abort(404)

@@ -2,6 +2,7 @@
 
 import importlib
 
+from ..audit.service import record
 from ..extensions import db
 from ..units.models import Unit
 from . import base
@@ -23,7 +24,6 @@ def run() -> base.DemoContext:
     base.seed(ctx)
     for module in AREA_SEEDS:
         importlib.import_module(module).seed(ctx)
-    from ..audit.service import record
     record("demo_seeded", None, object_type="system")
     db.session.commit()
     return ctx

@@ -4,6 +4,7 @@
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from ..access import residents_in
 from ..clock import now
 from ..clock import today as today_
 from ..extensions import db
@@ -85,7 +86,6 @@ def _updates(project, author, texts) -> None:
 
 
 def _residents_of(unit, n: int) -> list[Resident]:
-    from ..access import residents_in
     return list(db.session.scalars(residents_in(unit).where(Resident.phone.is_(None) | (
         ~Resident.phone.like("138000000%"))).order_by(Resident.id).limit(n)))
 

@@ -11,7 +11,8 @@ from ..web import rerender_on_csrf_error
 from . import funds
 from .forms import FundForm, MovementForm, PolicyForm, choices
 from .models import Fund, Project
-from .views import _page, _places, bp
+from .service import places_for
+from .views import bp
 
 READERS = ("worker", "party_reviewer", "supervisor")
 
@@ -23,7 +24,7 @@ def _fund_or_404(fund_id: int, roles=READERS) -> Fund:
 
 
 def _community_units(user, roles) -> list[Unit]:
-    ids = [uid for uid, _ in _places(user, roles)]
+    ids = [uid for uid, _ in places_for(user, roles)]
     return list(db.session.scalars(db.select(Unit).where(
         Unit.id.in_(ids), Unit.kind == "community").order_by(Unit.path)))
 
@@ -80,7 +81,7 @@ def fund_show(fund_id):
     """One fund book: balance and every movement, page by page."""
     fund = _fund_or_404(fund_id)
     return render_template("projects/fund_show.html", fund=fund, sums=funds.balance(fund.id),
-                           page=funds.movements(fund, _page()),
+                           page=funds.movements(fund, request.args.get("page", 1, type=int) or 1),
                            worker=has_role(current_user, "worker", fund.unit))
 
 

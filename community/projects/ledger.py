@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
+from ..auth.service import find_resident
 from ..extensions import db
 from ..residents.models import Resident
 from ..units.models import Household
@@ -117,7 +118,6 @@ def add_contribution(project: Project, actor, *, kind: str, received_on: date, s
 
 def find_contributor(project: Project, source: str, who: str):
     """The resident (or their household) named by phone or resident code, in the unit."""
-    from ..auth.service import find_resident
     resident = find_resident(who.replace(" ", ""))
     homes = [m.household for m in getattr(resident, "memberships", [])
              if project.unit.contains(m.household.building)]

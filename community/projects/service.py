@@ -38,6 +38,17 @@ def move_issue(project: Project, to_status: str, actor, note: str) -> None:
     change_status(issue, to_status, actor, note)
 
 
+def places_for(user, roles=MANAGERS) -> list[tuple[int, str]]:
+    """Units (not single buildings) where the user may act, as select choices."""
+    tops = role_units(user, *roles)
+    if not tops:
+        return []
+    units = db.session.scalars(db.select(Unit).where(
+        or_(*[Unit.path.startswith(u.path) for u in tops]), Unit.kind != "building")
+        .order_by(Unit.path))
+    return [(u.id, u.name) for u in units]
+
+
 def lives_in(user, unit: Unit) -> bool:
     """True when the user lives in the unit or below (a role alone does not count)."""
     return bool(getattr(user, "is_authenticated", False)) and any(

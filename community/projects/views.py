@@ -2,10 +2,10 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_
 
 from ..access import role_units
 from ..auth.forms import EmptyForm
+from ..evaluations.service import project_panel
 from ..extensions import db
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
@@ -19,17 +19,6 @@ bp = Blueprint("projects", __name__)
 
 def _page() -> int:
     return request.args.get("page", 1, type=int) or 1
-
-
-def _places(user, roles=service.MANAGERS) -> list[tuple[int, str]]:
-    """Units (not single buildings) where the user may act, as select choices."""
-    tops = role_units(user, *roles)
-    if not tops:
-        return []
-    units = db.session.scalars(db.select(Unit).where(
-        or_(*[Unit.path.startswith(u.path) for u in tops]), Unit.kind != "building")
-        .order_by(Unit.path))
-    return [(u.id, u.name) for u in units]
 
 
 @bp.app_template_filter("yuan")
@@ -60,7 +49,7 @@ def index():
 def new():
     """A worker sets up a project, from a decided issue or directly."""
     form = ProjectForm()
-    form.unit_id.choices = choices(_places(current_user) or abort(403))
+    form.unit_id.choices = choices(service.places_for(current_user) or abort(403))
     form.issue_id.choices = choices([(0, "不来自议题（直接立项）")] + [
         (i.id, f"#{i.id} {i.title}") for i in service.decided_issues(current_user)])
     if request.method == "GET" and request.args.get("issue_id", type=int):
@@ -96,7 +85,6 @@ def show(project_id):
 
 def _evaluation_panel(project) -> dict:
     """Evaluations of the project, the 整改 comments, and whether I may open one."""
-    from ..evaluations.service import project_panel
     return project_panel(project, current_user)
 
 
@@ -204,5 +192,3 @@ def contribution_new(project_id):
     return render_template("projects/contribution_new.html", project=project, form=form), \
         422 if form.errors else 200
 
-
-from . import fund_views  # noqa: E402, F401 - the fund pages share this blueprint

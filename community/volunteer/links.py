@@ -4,6 +4,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..ballots import queries
+from ..ballots.models import Ballot
 from ..extensions import db
 
 
@@ -23,9 +25,6 @@ def helper_links(resident) -> list[tuple[str, str]]:
 
 def _ballots_to_help(resident) -> list:
     """Open ballots this resident has not voted in yet, that allow door-to-door votes."""
-    from ..ballots import queries
-    from ..ballots.models import Ballot
-
     ids = queries.pending_ids(resident)
     if not ids:
         return []
