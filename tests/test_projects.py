@@ -11,11 +11,18 @@ import pytest
 from PIL import Image
 
 from community.audit.models import AuditLog
+from community.ballots import service as ballots
 from community.clock import now
+from community.evaluations import service as evaluations
 from community.extensions import db
+from community.issues.models import Issue
 from community.projects import funds, ledger, service
 from community.projects.models import Contribution, FundMovement, ProgressUpdate, Project
+from tests.ballot_factories import login as ballot_login
+from tests.ballot_factories import make_ballot, vote
 from tests.factories import PIN, make_household, make_resident, make_tree
+from tests.test_ballots_link import _outcome_for_ballot
+from tests.test_meetings_setup import make_world
 
 D = Decimal
 
@@ -371,3 +378,40 @@ def test_two_concurrent_spends_cannot_both_pass(app, world):
         t.join()
     assert sorted(results) == [303, 422]
     assert funds.balance(fund.id).available == D("40.00")
+
+
+@pytest.mark.parametrize("choice, project_after, issue_after", [
+    ("satisfied", "done", "closed"), ("unsatisfied", "rectifying", "implementing")])
+def test_a_passed_ballot_becomes_a_project_then_its_evaluation_moves_the_issue(
+        app, client, monkeypatch, choice, project_after, issue_after):
+    """The hand-off: the ballot's verdict moves the issue to 实施, a project is made from it,
+    finishing the project puts the issue to 评价, and the evaluation closes it (or sends it
+    back to 整改)."""
+    w = make_world()
+    _outcome_for_ballot(w, monkeypatch)
+    ballot = make_ballot(w.t["compound"], actor=w.worker)
+    ballot.issue_id = w.issue.id
+    db.session.commit()
+    for person in (w.resident, w.neighbour):
+        assert vote(ballot_login(client, person), ballot, "同意").status_code == 303
+    ballots.close_ballot(ballot, w.worker)
+    issue = db.session.get(Issue, w.issue.id)
+    assert ballot.outcome == "passed" and issue.status == "implementing"
+
+    assert issue in service.decided_issues(w.worker)
+    project = service.create_project(w.t["compound"], w.worker, title="装晾衣架",
+                                     responsible="物业", starts_on=date.today(), issue=issue)
+    assert issue not in service.decided_issues(w.worker)
+    service.change_project_status(project, "start", w.worker)
+    assert (project.status, issue.status) == ("active", "implementing")
+    service.change_project_status(project, "finish", w.worker)
+    assert (project.status, issue.status) == ("done", "evaluating")
+
+    supervisor = make_resident(None, name="监督委员", roles=[("supervisor", w.t["community"])])
+    ev = evaluations.open_evaluation(project, supervisor, now() + timedelta(days=7))
+    for person in (w.resident, w.neighbour):
+        evaluations.answer(ev, person, choice)
+    evaluations.close_evaluation(ev, supervisor)
+    assert (project.status, issue.status) == (project_after, issue_after)
+    assert [e.to_status for e in issue.events][-3:] == ["implementing", "evaluating",
+                                                         issue_after]
