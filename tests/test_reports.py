@@ -8,12 +8,16 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from community import clock
+from community.ballots import service as ballots
 from community.clock import now
 from community.evaluations import service as evaluations
 from community.extensions import db
 from community.projects import funds, ledger
 from community.projects import service as projects
 from community.projects.models import Contribution, FundMovement
+from community.reports import service as reports
+from tests.ballot_factories import make_ballot
 from tests.factories import make_household, make_resident
 from tests.test_projects import build_world, login
 
@@ -124,3 +128,12 @@ def test_a_worker_cannot_download_another_communitys_report(client, auth, world)
     r = client.get("/reports/", query_string={"unit_id": world.other["community"].id,
                                               "start": start, "end": end, "fmt": "csv"})
     assert r.status_code in (403, 422)
+
+
+def test_a_closed_ballot_is_in_the_report_with_its_verdict_in_words(app, world):
+    ballot = make_ballot(world.tree["compound"], actor=world.worker)
+    ballots.close_ballot(ballot, world.worker)
+    today = clock.today()  # a Beijing date, as the report's period is
+    report = reports.collect(world.tree["community"], today - timedelta(days=1), today)
+    rows = [row for sheet in report.sheets for row in sheet.rows if "测试表决" in map(str, row)]
+    assert rows and "未通过" in map(str, rows[0])

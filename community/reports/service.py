@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .. import clock
 from ..ballots import results
+from ..ballots.labels import OUTCOME_LABELS as BALLOT_OUTCOMES
 from ..ballots.models import Ballot
 from ..evaluations import service as evaluation_service
 from ..evaluations.models import OUTCOME_LABELS, Evaluation
@@ -81,7 +82,7 @@ def ballots_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
         share = (Decimal(heads * 100) / b.eligible_heads).quantize(Decimal("0.1")) \
             if b.eligible_heads else None
         sheet.rows.append([clock.local(b.closed_at).date(), b.title, b.eligible_heads,
-                           heads, share, str(results.OUTCOME_LABELS.get(b.outcome, "")) or "—"])
+                           heads, share, str(BALLOT_OUTCOMES.get(b.outcome, "")) or "—"])
     return sheet
 
 

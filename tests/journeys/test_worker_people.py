@@ -6,6 +6,7 @@ Uses residents no other journey uses: 139… phones living in 船柴二区, one 
 
 import pytest
 
+from community.extensions import db
 from tests.crawl import DEMO_PIN
 from tests.journeys.conftest import choose, follow, in_db, main_text, press
 
@@ -25,8 +26,11 @@ TARGET = """SELECT h.address FROM household h JOIN unit b ON b.id = h.building_i
 
 
 def roles_of(server, phone):
-    return in_db(server, """SELECT group_concat(ra.role, ',') FROM role_assignment ra
-        JOIN resident r ON r.id = ra.resident_id WHERE r.phone = :p""", p=phone) or ""
+    """The person's roles, comma-joined (portable SQL: no group_concat/string_agg)."""
+    with server.app.app_context():
+        return ",".join(db.session.execute(db.text(
+            "SELECT ra.role FROM role_assignment ra JOIN resident r ON r.id = ra.resident_id "
+            "WHERE r.phone = :p ORDER BY ra.id"), {"p": phone}).scalars())
 
 
 @pytest.mark.parametrize("js", [False, True], ids=["js-off", "js-on"])
