@@ -4,6 +4,9 @@ a death; then that person cannot log in, and is told so in plain words.
 
 Uses residents no other journey uses: 139… phones living in 船柴二区, one per run."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from community.extensions import db
@@ -85,8 +88,8 @@ def test_worker_manages_a_person(open_as, page_factory, base_url, live_server, j
         WHERE c.name = '船柴二区' AND b.name = '1栋' AND h.address = :a""", a=owns)) == "96.35"
 
     follow(page, "登记去世", where="main")
-    page.get_by_label("去世日期（如 2026-05-01）").fill(
-        in_db(live_server, "SELECT date('now', 'localtime', '-1 day')"))
+    yesterday = datetime.now(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)
+    page.get_by_label("去世日期（如 2026-05-01）").fill(yesterday.isoformat())
     press(page, "下一步")
     assert "登记后不能撤销" in main_text(page)
     assert in_db(live_server, "SELECT died_on FROM resident WHERE phone = :p", p=phone) is None
