@@ -10,6 +10,7 @@ from flask_babel import format_datetime
 from sqlalchemy.orm import selectinload
 
 from ..ballots import results as counted
+from ..ballots.labels import OUTCOME_LABELS as BALLOT_OUTCOMES
 from ..ballots.models import Ballot
 from ..evaluations import service as evaluation_service
 from ..evaluations.models import OUTCOME_LABELS, Evaluation
@@ -63,7 +64,6 @@ def minutes(unit: Unit, limit: int, offset: int):
                       url_for("meetings.show", meeting_id=x.id)) for x in rows], total
 
 
-VERDICTS = {"passed": "通过", "failed": "未通过", "no_quorum": "参与人数不足，无效"}
 
 
 def ballots(unit: Unit, limit: int, offset: int):
@@ -78,7 +78,7 @@ def ballots(unit: Unit, limit: int, offset: int):
     items = []
     for b in rows:
         if b.status == "closed":
-            line = VERDICTS.get(b.outcome or "", "已结束")
+            line = str(BALLOT_OUTCOMES.get(b.outcome or "", "已结束"))
             line += f" · 参与 {counted.turnout(b)[0]}/{b.eligible_heads}"
             items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.closed_at or
                                    b.created_at, [line], url_for("ballots.results",
