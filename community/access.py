@@ -2,12 +2,10 @@
 
 from flask import abort, g, has_request_context
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .residents.models import Membership, Resident, RoleAssignment
 from .units.models import Household, Unit
-from .volunteer.models import VolunteerAssignment
 
 STAFF_ROLES = ("worker", "party_reviewer", "supervisor")
 
@@ -93,27 +91,6 @@ def require_staff() -> None:
         abort(403)
 
 
-def served_buildings(volunteer) -> list[Unit]:
-    """The buildings a volunteer serves: those a worker assigned to them, or, with no
-    assignment, every building below the units where they hold the volunteer role.
-    The one answer to "buildings they serve" for visits, on-behalf issues and assisted votes."""
-    if not getattr(volunteer, "is_authenticated", False):
-        return []
-    paths = [r.unit.path for r in volunteer.roles if r.role == "volunteer"]
-    if not paths:
-        return []
-    # Each building's compound comes along: pages label buildings "船柴一区 1栋".
-    assigned = db.session.scalars(
-        db.select(Unit).join(VolunteerAssignment, VolunteerAssignment.building_id == Unit.id)
-        .where(VolunteerAssignment.volunteer_id == volunteer.id)
-        .options(selectinload(Unit.parent)).order_by(Unit.path)).all()
-    if assigned:
-        return list(assigned)
-    return list(db.session.scalars(db.select(Unit).where(
-        Unit.kind == "building", db.or_(*[Unit.path.startswith(p) for p in paths]))
-        .options(selectinload(Unit.parent)).order_by(Unit.path)))
-
-
 def households_in(unit: Unit):
     """A select of the households in this unit or below."""
     return (db.select(Household).join(Household.building)
@@ -128,4 +105,4 @@ def residents_in(unit: Unit):
 
 __all__ = ["RoleAssignment", "belongs_to", "has_role", "home_units", "households_in",
            "is_staff", "require_role", "require_staff", "residents_in", "role_units",
-           "served_buildings", "worker_area", "worker_units_or_403"]
+           "worker_area", "worker_units_or_403"]

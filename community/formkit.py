@@ -1,9 +1,26 @@
-"""Small pieces every area's forms share: filters, choice lists, one-time submit tokens."""
+"""Small pieces every area's forms share: filters, choice lists, one-time submit tokens,
+and fields for amounts and dates typed the way people type them."""
 
+import contextlib
+import re
 import secrets
+import unicodedata
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
+from flask import flash
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+
+from .clock import today
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for one-button actions such as 退出."""
+    submit = SubmitField(_l("确定"))
 
 
 def strip(value):
@@ -43,6 +60,74 @@ def unit_choices(units) -> list[SelectChoice]:
             for u in units]
 
 
+def field_error(form, error) -> None:
+    """Show a service's refusal (an error with .field, or None) beside its field, or at the
+    top of the page when it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        flash(str(error), "error")
+        return
+    field.errors = [*field.errors, str(error)]
+    form._errors = None  # WTForms caches form.errors; let it see the new message
+
+
 def new_token() -> str:
     """A one-time token for a create form, so a retried submit makes no second row."""
     return secrets.token_urlsafe(18)
+
+
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+EARLIEST = date(2000, 1, 1)
+
+
+class AmountField(StringField):
+    """An exact decimal typed as text (全角 digits, commas and 元 allowed), kept as typed."""
+
+    def __init__(self, label=None, validators=None, *, maximum, places=2, **kw):
+        kw.setdefault("render_kw", {"inputmode": "decimal", "maxlength": 20})
+        super().__init__(label, validators, **kw)
+        self.places, self.maximum, self.decimal = places, Decimal(maximum), None
+
+    def pre_validate(self, form):
+        text = unicodedata.normalize("NFKC", self.data or "")
+        text = re.sub(r"[,，\s元]", "", text)
+        self.decimal = None
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(_l("请填写数字，例如 1200.50")) from None
+        if not value.is_finite() or value <= 0:
+            raise ValidationError(_l("要大于0"))
+        if value > self.maximum:
+            raise ValidationError(_l("数目太大了，不能超过 %(n)s", n=f"{self.maximum:,}"))
+        if value.as_tuple().exponent < -self.places:
+            raise ValidationError(_l("最多%(n)s位小数", n=self.places))
+        self.decimal = value
+
+
+class DayField(DateField):
+    """A date as 2026-05-01 (also 2026/5/1 or 2026年5月1日), within a sensible range."""
+
+    def __init__(self, label=None, validators=None, future_days=5 * 366, **kw):
+        super().__init__(label, validators, **kw)
+        self.future_days = future_days
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = unicodedata.normalize("NFKC", valuelist[0]).strip()
+        self.data = None
+        if not text:
+            return
+        m = _DATE.match(text)
+        with contextlib.suppress(ValueError):
+            self.data = date(int(m[1]), int(m[2]), int(m[3])) if m else None
+        if self.data is None:
+            raise ValueError(_l("请按 2026-05-01 这样的格式填写日期"))
+
+    def post_validate(self, form, validation_stopped):
+        if self.data and not (EARLIEST <= self.data <= today()
+                              + timedelta(days=self.future_days)):
+            self.errors.append(_l("日期不合理，请检查年份"))

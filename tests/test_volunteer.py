@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from community import clock
-from community.access import served_buildings
 from community.audit.models import AuditLog
 from community.extensions import db
 from community.volunteer.models import Visit, VolunteerAssignment
+from community.volunteer.service import served_buildings
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import make_household, make_resident, make_tree
 

@@ -21,8 +21,3 @@ class LoginForm(FlaskForm):
         Regexp(r"^\d{6}$", message=_l("密码是6位数字")),
     ], render_kw={"inputmode": "numeric", "autocomplete": "current-password", "maxlength": 6})
     submit = SubmitField(_l("登录"))
-
-
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for one-button actions such as 退出."""
-    submit = SubmitField(_l("确定"))

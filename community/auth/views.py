@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 
 from .. import drafts
 from ..extensions import limiter
+from ..formkit import EmptyForm
 from ..web import no_store, rerender_on_csrf_error, safe_next
 from . import service
-from .forms import EmptyForm, LoginForm
+from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
 

@@ -12,19 +12,19 @@ from ..notify.service import notify_many
 from ..residents.models import Membership, Resident, RoleAssignment
 from ..units.models import Household, Unit
 from .models import Ballot, BallotOption, Caster, Participation
-from .service import BallotError, cast_vote
-
-HELPERS = ("volunteer", "worker")
+from .service import HELPERS, BallotError, cast_vote, get_ballot_or_404, serves
 
 
 def buildings_of(resident: Resident) -> list[Unit]:
     return [m.household.building for m in resident.memberships]
 
 
-def serves(helper: Resident, ballot: Ballot) -> bool:
-    """True when the helper volunteers (or works) in the ballot's unit, above it or below it."""
-    return any(r.role in HELPERS and (r.unit.contains(ballot.unit) or ballot.unit.contains(r.unit))
-               for r in helper.roles)
+def get_helper_ballot_or_404(ballot_id: int, helper: Resident) -> Ballot:
+    """A ballot that takes door-to-door votes, for a helper serving its unit; else 404/403."""
+    ballot = get_ballot_or_404(ballot_id)
+    if "visit" not in ballot.channel_list or not serves(helper, ballot):
+        abort(403)
+    return ballot
 
 
 def may_assist(helper: Resident, resident: Resident) -> bool:
@@ -33,7 +33,7 @@ def may_assist(helper: Resident, resident: Resident) -> bool:
         has_role(helper, HELPERS, b) for b in buildings_of(resident))
 
 
-def get_assistable_or_403(helper: Resident, resident_id: int) -> Resident:
+def get_assistable_or_404(helper: Resident, resident_id: int) -> Resident:
     """The resident a volunteer is helping, or 403 outside the buildings they serve."""
     resident = db.get_or_404(Resident, resident_id)
     if not may_assist(helper, resident):

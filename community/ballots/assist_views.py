@@ -1,6 +1,6 @@
 """Volunteers door to door: help a resident vote, confirmed by their PIN or a witness."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -14,19 +14,12 @@ from .forms import AssistForm, make_ticket, read_ticket
 from .views import bp
 
 
-def _helper_ballot_or_403(ballot_id: int):
-    ballot = service.get_ballot_or_404(ballot_id)
-    if "visit" not in ballot.channel_list or not assist.serves(current_user, ballot):
-        abort(403)
-    return ballot
-
-
 @bp.route("/<int:ballot_id>/assist")
 @login_required
 @no_store
 def assist_list(ballot_id):
     """The residents of my buildings who may still vote on this ballot."""
-    ballot = _helper_ballot_or_403(ballot_id)
+    ballot = assist.get_helper_ballot_or_404(ballot_id, current_user)
     return render_template("ballots/assist_list.html", ballot=ballot,
                            residents=assist.waiting_residents(ballot, current_user))
 
@@ -66,8 +59,8 @@ def _assist_form(ballot, resident) -> AssistForm:
 @no_store
 def assist_vote(ballot_id, resident_id):
     """Take the resident's choice, let them confirm it (PIN or witness), then cast it."""
-    ballot = _helper_ballot_or_403(ballot_id)
-    resident = assist.get_assistable_or_403(current_user, resident_id)
+    ballot = assist.get_helper_ballot_or_404(ballot_id, current_user)
+    resident = assist.get_assistable_or_404(current_user, resident_id)
     form = _assist_form(ballot, resident)
     valid = form.validate_on_submit()
     if not form.is_submitted() or form.option.errors:

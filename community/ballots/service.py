@@ -12,8 +12,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..access import belongs_to, has_role
 from ..audit.service import record
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..notify.service import notify, notify_many
 from ..residents.models import Resident
 from ..units.models import Unit
@@ -38,6 +39,8 @@ OPPOSE = ("反对", "不同意")
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RULE_BASES = {"owners_ordinary": ("owner",), "owners_special": ("owner",),
               "assembly": ("resident", "household"), "representatives": ("resident",)}
+
+HELPERS = ("volunteer", "worker")  # may help a resident vote at the door
 
 
 @dataclass
@@ -89,6 +92,33 @@ def get_ballot_or_404(ballot_id: int) -> Ballot:
     """Load a ballot, opening or closing it first if its time has come."""
     ballot = db.get_or_404(Ballot, ballot_id)
     advance(ballot)
+    return ballot
+
+
+def serves(helper: Resident, ballot: Ballot) -> bool:
+    """True when the helper volunteers (or works) in the ballot's unit, above it or below it."""
+    return any(r.role in HELPERS and (r.unit.contains(ballot.unit) or ballot.unit.contains(r.unit))
+               for r in helper.roles)
+
+
+def get_member_ballot_or_404(ballot_id: int, user, public_when_closed: bool = False) -> Ballot:
+    """Load a ballot for someone who lives in its unit or serves in it (staff above it,
+    volunteers in one of its buildings); the login page for the anonymous, 403 for others."""
+    ballot = get_ballot_or_404(ballot_id)
+    if public_when_closed and ballot.status == "closed":
+        return ballot  # published on the notice board
+    if not user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not (belongs_to(user, ballot.unit) or serves(user, ballot)):
+        abort(403)
+    return ballot
+
+
+def get_staff_ballot_or_404(ballot_id: int, user) -> Ballot:
+    """Load a ballot for a worker of its unit; 403 for anyone else."""
+    ballot = get_ballot_or_404(ballot_id)
+    if not has_role(user, "worker", ballot.unit):
+        abort(403)
     return ballot
 
 

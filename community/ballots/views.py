@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import belongs_to, has_role
-from ..extensions import login_manager
 from ..web import no_store, rerender_on_csrf_error
 from . import assist, electorate, labels, qr, queries, service
 from . import results as counting
@@ -13,19 +12,6 @@ from .errors import AlreadyVoted, BallotError, NotEligible
 from .forms import ReportForm, VoteForm, make_ticket, read_ticket
 
 bp = Blueprint("ballots", __name__)
-
-
-def get_member_ballot_or_403(ballot_id: int, public_when_closed: bool = False):
-    """Load a ballot for someone who lives in its unit or serves in it (staff above it,
-    volunteers in one of its buildings); 403 for anyone else."""
-    ballot = service.get_ballot_or_404(ballot_id)
-    if public_when_closed and ballot.status == "closed":
-        return ballot  # published on the notice board
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    if not (belongs_to(current_user, ballot.unit) or assist.serves(current_user, ballot)):
-        abort(403)
-    return ballot
 
 
 @bp.route("")
@@ -42,7 +28,7 @@ def _show(ballot, form, message=None, status=200):
                            votes=electorate.my_votes(ballot, current_user),
                            report=ReportForm(), labels=labels,
                            staff=has_role(current_user, "worker", ballot.unit),
-                           helper=assist.serves(current_user, ballot)), status
+                           helper=service.serves(current_user, ballot)), status
 
 
 @bp.route("/<int:ballot_id>")
@@ -50,7 +36,7 @@ def _show(ballot, form, message=None, status=200):
 @no_store
 def show(ballot_id):
     """Show the question, who may vote, and my voting form or how my vote was cast."""
-    ballot = get_member_ballot_or_403(ballot_id)
+    ballot = service.get_member_ballot_or_404(ballot_id, current_user)
     form = VoteForm()
     form.setup_options(ballot)
     return _show(ballot, form)
@@ -80,7 +66,7 @@ def _pick(ballot, form) -> tuple[str, str]:
 @no_store
 def vote(ballot_id):
     """Check the chosen option and show the confirmation; once confirmed, cast the vote."""
-    ballot = get_member_ballot_or_403(ballot_id)
+    ballot = service.get_member_ballot_or_404(ballot_id, current_user)
     form = VoteForm()
     form.setup_options(ballot)
     if not form.validate_on_submit():
@@ -113,7 +99,7 @@ def receipt_filter(code: str) -> str:
 @no_store
 def voted(ballot_id):
     """Say the vote was recorded and show its receipt code."""
-    ballot = get_member_ballot_or_403(ballot_id)
+    ballot = service.get_member_ballot_or_404(ballot_id, current_user)
     # At a shared kiosk the code is shown once, for 15 s: the next person sees nothing of it.
     kept = (session.pop("receipt", None) if session.get("kiosk_device")
             else session.get("receipt")) or [None, None]
@@ -126,7 +112,7 @@ def voted(ballot_id):
 @bp.route("/<int:ballot_id>/results")
 def results(ballot_id):
     """Turnout (always), counts (live unless secret), and the verdict with its arithmetic."""
-    ballot = get_member_ballot_or_403(ballot_id, public_when_closed=True)
+    ballot = service.get_member_ballot_or_404(ballot_id, current_user, public_when_closed=True)
     return render_template("ballots/results.html", r=counting.present(ballot), labels=labels,
                            member=belongs_to(current_user, ballot.unit))
 
@@ -134,7 +120,7 @@ def results(ballot_id):
 @bp.route("/<int:ballot_id>/notice")
 def notice(ballot_id):
     """The printable A4 results notice, with a QR code that opens the results page."""
-    ballot = get_member_ballot_or_403(ballot_id, public_when_closed=True)
+    ballot = service.get_member_ballot_or_404(ballot_id, current_user, public_when_closed=True)
     if ballot.status != "closed":
         return redirect(url_for("ballots.results", ballot_id=ballot.id), 303)
     url = url_for("ballots.results", ballot_id=ballot.id, _external=True)
@@ -145,7 +131,7 @@ def notice(ballot_id):
 @bp.route("/<int:ballot_id>/receipts")
 def receipts(ballot_id):
     """After closing: every receipt code with its choice, so voters can check theirs."""
-    ballot = get_member_ballot_or_403(ballot_id, public_when_closed=True)
+    ballot = service.get_member_ballot_or_404(ballot_id, current_user, public_when_closed=True)
     if ballot.status != "closed":
         abort(404)
     page = request.args.get("page", 1, type=int) or 1
@@ -160,7 +146,7 @@ def receipts(ballot_id):
 @login_required
 def report(ballot_id):
     """Tell the workers that something was wrong with a vote a volunteer helped me cast."""
-    ballot = get_member_ballot_or_403(ballot_id)
+    ballot = service.get_member_ballot_or_404(ballot_id, current_user)
     form = ReportForm()
     if form.validate_on_submit():
         assist.report_problem(ballot, current_user, form.text.data or "")

@@ -9,8 +9,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitFi
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .. import clock
-from ..formkit import choices, new_token
-from ..projects.forms import DayField
+from ..formkit import DayField, choices, new_token
 from .models import CHOICE_LABELS, COMMENT_MAX
 
 

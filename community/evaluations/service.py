@@ -16,7 +16,7 @@ from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
 from ..notify.service import notify_many
 from ..projects.models import Project
-from ..projects.service import lives_in, move_issue
+from ..projects.service import VIEWERS, lives_in, move_issue
 from ..web import site_path
 from .models import Answer, Evaluation
 
@@ -105,6 +105,17 @@ def open_evaluation(project: Project, actor, closes_at: datetime,
                 f"请您评价：{project.title}，{format_datetime(closes_at, 'M月d日')}截止",
                 site_path("evaluations.show", evaluation_id=ev.id), sms=True)
     db.session.commit()
+    return ev
+
+
+def get_evaluation_or_404(evaluation_id: int, user) -> Evaluation:
+    """The evaluation, for those it served and the staff over the unit; closed when due."""
+    ev = db.get_or_404(Evaluation, evaluation_id)
+    unit = ev.project.unit
+    if not (lives_in(user, unit) or has_role(user, VIEWERS, unit)):
+        abort(403)
+    if ev.closed_at is None and not ev.is_open:
+        close_evaluation(ev)
     return ev
 
 

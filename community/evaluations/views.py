@@ -5,27 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, require_role
-from ..auth.forms import EmptyForm
 from ..extensions import db
+from ..formkit import EmptyForm
 from ..projects.models import Project
 from ..projects.service import VIEWERS, lives_in
 from ..web import current_channel, no_store, rerender_on_csrf_error
 from . import service
 from .forms import AnswerForm, OpenForm
-from .models import CHOICE_LABELS, Evaluation
+from .models import CHOICE_LABELS
 
 bp = Blueprint("evaluations", __name__)
-
-
-def _load(evaluation_id: int) -> Evaluation:
-    """The evaluation, for those it served and the staff over the unit; closed when due."""
-    ev = db.get_or_404(Evaluation, evaluation_id)
-    unit = ev.project.unit
-    if not (lives_in(current_user, unit) or has_role(current_user, VIEWERS, unit)):
-        abort(403)
-    if ev.closed_at is None and not ev.is_open:
-        service.close_evaluation(ev)
-    return ev
 
 
 @bp.route("/new", methods=("GET", "POST"))
@@ -52,7 +41,7 @@ def new():
 @no_store
 def show(evaluation_id):
     """The question and my answer; the results once closed (staff see them live)."""
-    ev = _load(evaluation_id)
+    ev = service.get_evaluation_or_404(evaluation_id, current_user)
     return render_template(
         "evaluations/show.html", ev=ev, form=AnswerForm(), close_form=EmptyForm(),
         mine=service.my_answer(ev, current_user), may_answer=lives_in(current_user,
@@ -68,7 +57,7 @@ def show(evaluation_id):
 @no_store
 def answer(evaluation_id):
     """Check the answer, show it again to confirm, then record it (once)."""
-    ev = _load(evaluation_id)
+    ev = service.get_evaluation_or_404(evaluation_id, current_user)
     if not lives_in(current_user, ev.project.unit):
         abort(403)
     form = AnswerForm()
@@ -91,7 +80,7 @@ def answer(evaluation_id):
 def close(evaluation_id):
     """The supervision committee ends the round now and publishes the result; GET asks
     first, saying what will happen."""
-    ev = _load(evaluation_id)
+    ev = service.get_evaluation_or_404(evaluation_id, current_user)
     require_role("supervisor", ev.project.unit)
     if request.method == "GET":
         if ev.closed_at:

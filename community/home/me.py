@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..access import home_units
-from ..auth.forms import EmptyForm
 from ..auth.service import AccountLocked
-from ..formkit import new_token
+from ..formkit import EmptyForm, new_token
 from ..residents import settings
-from ..residents.forms import ChangePinForm, PublishNameForm, SmsForm
 from ..web import no_store, rerender_on_csrf_error
+from .forms import ChangePinForm, PublishNameForm, SmsForm
 from .views import bp
 
 

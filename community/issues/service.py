@@ -7,7 +7,7 @@ the caller so a meeting, ballot or project can move its issue in its own transac
 
 from datetime import timedelta
 
-from flask import has_request_context, url_for
+from flask import abort, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -50,6 +50,14 @@ def can_read(user, issue: Issue) -> bool:
     uid = getattr(user, "id", None)
     return uid is not None and (uid in (issue.author_id, issue.submitted_by_id)
                                 or belongs_to(user, issue.unit))
+
+
+def get_issue_or_404(issue_id: int, user) -> Issue:
+    """The issue, or 404; 403 unless the user may read it."""
+    issue = db.get_or_404(Issue, issue_id)
+    if not can_read(user, issue):
+        abort(403)
+    return issue
 
 
 def can_take_part(user, issue: Issue) -> bool:

@@ -13,7 +13,7 @@ from .forms import MergeForm, ReasonForm, TriageForm
 from .models import Issue
 from .states import TRIAGEABLE
 from .views import bp as issues_bp
-from .views import load_issue, me
+from .views import me
 
 bp = Blueprint("triage", __name__)
 
@@ -53,7 +53,7 @@ def decision_forms() -> dict:
 @no_store
 def decide(issue_id):
     """Decide an issue: 大事/小事/微事 and who leads, or reject it, or merge it into another."""
-    issue = load_issue(issue_id)
+    issue = service.get_issue_or_404(issue_id, current_user)
     require_role("worker", issue.unit)
     forms = decision_forms()
     action = request.form.get("action", "triage")

@@ -19,7 +19,7 @@ from ..web import (
 )
 from . import queries, service
 from .forms import CommentForm, FilterForm, FindResidentForm, ReasonForm, WithdrawForm, choices
-from .models import Comment, Issue
+from .models import Comment
 from .pages import issue_form, list_args, refill, show_context, support_context
 
 bp = Blueprint("issues", __name__)
@@ -31,14 +31,6 @@ drafts.keeps("issues.new", ("title", "body", "unit_id", "urgent", "channel", "su
 drafts.keeps("issues.comments", ("body", "submit_token"),
              lambda view_args, args: url_for("issues.show", issue_id=view_args["issue_id"],
                                              _anchor="issue-comments"))
-
-
-def load_issue(issue_id: int) -> Issue:
-    """The issue, or 404; 403 unless the current user may read it."""
-    issue = db.get_or_404(Issue, issue_id)
-    if not service.can_read(current_user, issue):
-        abort(403)
-    return issue
 
 
 def me() -> Resident:
@@ -119,7 +111,7 @@ def find_resident():
 @login_required
 def show(issue_id):
     """Show the issue: its text, timeline, supports and a page of comments."""
-    issue = load_issue(issue_id)
+    issue = service.get_issue_or_404(issue_id, current_user)
     form, note = None, None
     if draft := drafts.take():  # a comment typed before the login ran out
         form = CommentForm(formdata=None)
@@ -132,7 +124,7 @@ def show(issue_id):
 @login_required
 def support(issue_id):
     """附议 once; a targeted htmx request gets the updated count back."""
-    issue = load_issue(issue_id)
+    issue = service.get_issue_or_404(issue_id, current_user)
     if not belongs_to(current_user, issue.unit):
         abort(403)
     message = ""
@@ -153,7 +145,7 @@ def support(issue_id):
 @login_required
 def comments(issue_id):
     """Add my comment; htmx gets the comments section back, a plain form a 303."""
-    issue = load_issue(issue_id)
+    issue = service.get_issue_or_404(issue_id, current_user)
     if not service.can_take_part(current_user, issue):
         abort(403)
     form = CommentForm()
@@ -174,7 +166,7 @@ def comments(issue_id):
 @no_store
 def hide_comment(issue_id, comment_id):
     """A worker hides a comment, giving a reason that stays visible."""
-    issue = load_issue(issue_id)
+    issue = service.get_issue_or_404(issue_id, current_user)
     if not service.can_triage(current_user, issue):
         abort(403)
     comment = db.get_or_404(Comment, comment_id)
@@ -195,7 +187,7 @@ def hide_comment(issue_id, comment_id):
 @no_store
 def withdraw(issue_id):
     """The author confirms on a second page, then takes the issue back."""
-    issue = load_issue(issue_id)
+    issue = service.get_issue_or_404(issue_id, current_user)
     if issue.author_id != current_user.id:
         abort(403)
     form = WithdrawForm()

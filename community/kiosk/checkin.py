@@ -8,6 +8,12 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..extensions import db, limiter
+from ..formkit import field_error
+from ..meetings.attendance import CHECKIN_MARGIN, check_in
+from ..meetings.bodies import find_person
+from ..meetings.models import Body, Meeting
+from ..meetings.service import MeetingError
+from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
 from .forms import CheckinForm
 from .models import KioskDevice
@@ -16,10 +22,6 @@ from .views import bp
 
 def open_meetings(device: KioskDevice) -> list:
     """Meetings in the kiosk's unit (or below) that can be checked in to right now."""
-    from ..meetings.attendance import CHECKIN_MARGIN
-    from ..meetings.models import Body, Meeting
-    from ..units.models import Unit
-
     now = clock.now()
     stmt = (db.select(Meeting).join(Meeting.body).join(Unit, Body.unit_id == Unit.id)
             .where(Unit.path.startswith(device.unit.path),
@@ -31,11 +33,6 @@ def open_meetings(device: KioskDevice) -> list:
 
 def _check_in(form, meeting) -> bool:
     """Check the resident in; on refusal put the reason beside the field it concerns."""
-    from ..meetings.attendance import check_in
-    from ..meetings.bodies import find_person
-    from ..meetings.pages import field_error
-    from ..meetings.service import MeetingError
-
     try:
         resident = find_person(form.who.data, meeting.body.unit)
         row, new = check_in(meeting, resident, form.code.data)

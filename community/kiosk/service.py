@@ -55,7 +55,7 @@ def devices_for(worker) -> list[KioskDevice]:
     return list(db.session.scalars(stmt))
 
 
-def get_device_for_worker(device_id: int, worker) -> KioskDevice:
+def get_device_or_404(device_id: int, worker) -> KioskDevice:
     """Load a device the worker may manage, or abort with 404/403."""
     device = db.get_or_404(KioskDevice, device_id)
     if not has_role(worker, "worker", device.unit):

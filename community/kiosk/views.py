@@ -19,8 +19,8 @@ from flask_login import current_user, login_required
 
 from ..access import role_units, worker_units_or_403
 from ..auth import service as auth_service
-from ..auth.forms import EmptyForm
 from ..extensions import csrf, db, limiter
+from ..formkit import EmptyForm
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error, safe_next
 from . import keypad, service
@@ -173,7 +173,7 @@ def devices():
 @login_required
 def revoke(device_id):
     """Stop a device being a kiosk."""
-    device = service.get_device_for_worker(device_id, current_user)
+    device = service.get_device_or_404(device_id, current_user)
     if EmptyForm().validate_on_submit():
         service.revoke_device(device, current_user)
         flash(_("已停用自助终端：%(name)s。", name=device.name))

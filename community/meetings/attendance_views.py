@@ -4,14 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
 from ..extensions import limiter
+from ..formkit import EmptyForm, field_error
 from ..web import no_store, rerender_on_csrf_error
 from . import attendance
-from .access import meeting_or_404
 from .forms import CheckinForm, PersonForm, WhoForm, with_token
-from .pages import field_error
-from .service import MeetingError
+from .service import MeetingError, get_meeting_or_404
 
 bp = Blueprint("attendance", __name__)
 
@@ -37,7 +35,7 @@ def _page(meeting, status=200, form=None, who=None):
 @no_store
 def mark(meeting_id):
     """Tick who of the members and stakeholders came."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -55,7 +53,7 @@ def mark(meeting_id):
 @login_required
 def add(meeting_id):
     """Record a resident who came, found by phone or resident code."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     who = WhoForm()
     if who.validate_on_submit():
         try:
@@ -76,7 +74,7 @@ def add(meeting_id):
 @no_store
 def checkin(meeting_id):
     """A resident checks in on their own phone with the 4-digit code announced in the room."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = get_meeting_or_404(meeting_id, current_user)
     form = CheckinForm()
     if form.validate_on_submit():
         try:
@@ -95,7 +93,7 @@ def checkin(meeting_id):
 @login_required
 def stakeholders(meeting_id):
     """Invite the +N stakeholders of this meeting's matters."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     form = with_token(PersonForm())
     del form.seat
     if form.validate_on_submit():
@@ -115,7 +113,7 @@ def stakeholders(meeting_id):
 @login_required
 def remove_stakeholder(meeting_id, person_id):
     """Take a stakeholder off this meeting's list."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     person = next((s for s in meeting.stakeholders if s.id == person_id), None)
     if person is None:
         abort(404)

@@ -4,12 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..formkit import field_error
 from ..web import rerender_on_csrf_error
 from . import bodies, service
-from .access import body_or_404
 from .forms import BodyForm, PersonForm, choices, with_token
-from .pages import field_error
-from .service import MeetingError
+from .service import MeetingError, get_body_or_404
 
 bp = Blueprint("bodies", __name__)
 
@@ -57,7 +56,7 @@ def new():
 @login_required
 def show(body_id):
     """A body's members by seat, with a form to seat one more."""
-    body = body_or_404(body_id)
+    body = get_body_or_404(body_id, current_user)
     form = with_token(PersonForm())
     form.seat.choices = choices((s, body.seat_label(s)) for s in body.required_seats)
     if form.validate_on_submit():
@@ -78,7 +77,7 @@ def show(body_id):
 @login_required
 def remove_member(body_id, member_id):
     """Take a member off the body."""
-    body = body_or_404(body_id)
+    body = get_body_or_404(body_id, current_user)
     member = next((m for m in body.members if m.id == member_id), None)
     if member is None:
         abort(404)

@@ -4,33 +4,23 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import has_role
-from ..extensions import db
+from ..formkit import field_error
 from ..web import rerender_on_csrf_error
 from . import review
-from .access import STAFF, can_manage, can_review, meeting_or_404
+from .access import STAFF, can_manage, can_review
 from .attendance import summary
 from .forms import MinutesForm, NextStepForm, ReviewForm
-from .models import Outcome
-from .pages import field_error
-from .service import MeetingError
+from .review import get_outcome_or_404
+from .service import MeetingError, get_meeting_or_404
 
 bp = Blueprint("minutes", __name__)
-
-
-def _outcome_or_404(outcome_id: int) -> Outcome:
-    """An outcome the current user may see as staff of its unit, else 404/403."""
-    outcome = db.get_or_404(Outcome, outcome_id)
-    if not has_role(current_user, STAFF, outcome.item.meeting.body.unit):
-        abort(403)
-    return outcome
 
 
 @bp.route("/<int:meeting_id>/minutes")
 @login_required
 def show(meeting_id):
     """The minutes: what was said per item, dissent, outcomes, who came."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = get_meeting_or_404(meeting_id, current_user)
     manage = can_manage(current_user, meeting.body)
     if meeting.minutes_published_at is None and not manage:
         abort(404)
@@ -43,7 +33,7 @@ def show(meeting_id):
 @login_required
 def item(meeting_id, item_id):
     """Record one item's discussion, dissent and outcome (sent for the Party's review)."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     entry = next((i for i in meeting.items if i.id == item_id), None) or abort(404)
     form = MinutesForm(data=_minutes_data(entry))
     if form.validate_on_submit():
@@ -71,7 +61,7 @@ def _minutes_data(item) -> dict:
 @login_required
 def publish(meeting_id):
     """Show the minutes to the residents of the unit."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     try:
         review.publish_minutes(meeting, current_user)
     except MeetingError as e:
@@ -96,7 +86,7 @@ def outcomes():
 @login_required
 def outcome(outcome_id):
     """One outcome: its item, the review history, and what may happen next."""
-    return _outcome_page(_outcome_or_404(outcome_id))
+    return _outcome_page(get_outcome_or_404(outcome_id, current_user))
 
 
 def _outcome_page(outcome, status=200, review_form=None, next_form=None):
@@ -114,7 +104,7 @@ def _outcome_page(outcome, status=200, review_form=None, next_form=None):
 @login_required
 def review_outcome(outcome_id):
     """The Party organisation approves the outcome or returns it with a note."""
-    outcome = _outcome_or_404(outcome_id)
+    outcome = get_outcome_or_404(outcome_id, current_user)
     if not can_review(current_user, outcome.item.meeting.body):
         abort(403)
     form = ReviewForm()
@@ -134,7 +124,7 @@ def review_outcome(outcome_id):
 @login_required
 def next_step(outcome_id):
     """After approval the worker chooses: online ballot, assembly, or direct (微事)."""
-    outcome = _outcome_or_404(outcome_id)
+    outcome = get_outcome_or_404(outcome_id, current_user)
     if not can_manage(current_user, outcome.item.meeting.body):
         abort(403)
     form = NextStepForm()

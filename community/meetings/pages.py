@@ -1,6 +1,6 @@
 """What the meeting pages need besides the meeting: forms with their choices, page context."""
 
-from flask import flash, render_template
+from flask import render_template
 from flask_login import current_user
 
 from .. import clock
@@ -11,17 +11,7 @@ from .attendance import checkin_open
 from .common import when
 from .forms import ItemForm, MeetingForm, NewMeetingForm, choices, with_token
 from .models import Body, Meeting
-from .service import MeetingError, Plan
-
-
-def field_error(form, error: MeetingError) -> None:
-    """Show a service's refusal beside its field (or at the top when it names none)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        flash(str(error), "error")
-        return
-    field.errors = [*field.errors, str(error)]
-    form._errors = None  # WTForms caches form.errors; let it see the new message
+from .service import Plan
 
 
 def render_form(template: str, form, **ctx):

@@ -1,22 +1,31 @@
 """Minutes per agenda item, their outcome, the Party organisation's review, the next step."""
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import or_
 
 from .. import clock
-from ..access import residents_in, role_units
+from ..access import has_role, residents_in, role_units
 from ..audit.service import record
 from ..extensions import db
 from ..notify.service import notify, notify_many
 from ..residents.models import Resident, RoleAssignment
 from ..units.models import Unit
-from .access import has_started
+from .access import STAFF, has_started
 from .common import InvalidTransition, meeting_url, move_issue
 from .models import AgendaItem, Body, Meeting, Outcome, Review
 from .seats import OUTCOME_STATUS_LABELS
 from .service import MeetingError
 
 OPEN = ("pending", "returned")
+
+
+def get_outcome_or_404(outcome_id: int, user) -> Outcome:
+    """An outcome the user may see as staff of its unit, else 404/403."""
+    outcome = db.get_or_404(Outcome, outcome_id)
+    if not has_role(user, STAFF, outcome.item.meeting.body.unit):
+        abort(403)
+    return outcome
 
 
 def _move(issue, to_status: str, actor, note: str, field: str) -> None:

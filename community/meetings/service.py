@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import false, or_
 from sqlalchemy.orm import selectinload
@@ -16,7 +17,7 @@ from ..extensions import db
 from ..issues.models import Issue
 from ..notify.service import notify_many
 from ..units.models import Unit
-from .access import has_started
+from .access import can_manage, can_read, has_started
 from .common import commit_once, find_by_token, meeting_url, move_issue, when
 from .models import AgendaItem, Body, Meeting
 from .seats import REPEAT_LABELS
@@ -50,6 +51,31 @@ class Plan:
 
 # How far back a meeting that already took place may be entered with its minutes.
 RECORD_AFTER = timedelta(days=30)
+
+
+def get_meeting_or_404(meeting_id: int, user, manage: bool = False) -> Meeting:
+    """Load a meeting the user may read (or manage), else 404/403."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    allowed = can_manage if manage else can_read
+    if not allowed(user, meeting.body if manage else meeting):
+        abort(403)
+    return meeting
+
+
+def get_body_or_404(body_id: int, user) -> Body:
+    """Load a body the user manages, else 404/403."""
+    body = db.get_or_404(Body, body_id)
+    if not can_manage(user, body):
+        abort(403)
+    return body
+
+
+def get_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    """The meeting's agenda item, or 404."""
+    item = next((i for i in meeting.items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
 
 
 def new_code() -> str:

@@ -4,17 +4,17 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..formkit import field_error
 from ..web import rerender_on_csrf_error
 from . import bodies, pages, service
-from .access import body_or_404, has_started, meeting_or_404
+from .access import has_started
 from .attendance_views import bp as attendance_bp
 from .bodies_views import bp as bodies_bp
 from .common import meeting_url, when
 from .ics import calendar
 from .minutes_views import bp as minutes_bp
-from .models import AgendaItem
 from .notice import qr_svg
-from .service import MeetingError
+from .service import MeetingError, get_body_or_404, get_item_or_404, get_meeting_or_404
 
 bp = Blueprint("meetings", __name__)
 bp.register_blueprint(bodies_bp, url_prefix="/bodies")
@@ -54,7 +54,8 @@ def index():
 @login_required
 def show(meeting_id):
     """The agenda page: date, place and items in plain words."""
-    return render_template("meetings/show.html", **pages.show_context(meeting_or_404(meeting_id)))
+    meeting = get_meeting_or_404(meeting_id, current_user)
+    return render_template("meetings/show.html", **pages.show_context(meeting))
 
 
 @bp.route("/new", methods=("GET", "POST"))
@@ -65,14 +66,14 @@ def new():
     body_id = request.args.get("body", type=int)
     if body_id is None:
         return _choose_body()
-    body = body_or_404(body_id)
+    body = get_body_or_404(body_id, current_user)
     form = pages.new_meeting_form(body)
     if form.validate_on_submit():
         try:
             meeting = service.schedule(body, pages.plan_from(form, body), current_user,
                                        form.submit_token.data)
         except MeetingError as e:
-            pages.field_error(form, e)
+            field_error(form, e)
         else:
             flash(_("会议已录入，请登记到会情况和会议纪要。") if has_started(meeting)
                   else _("会议已安排，已通知居民。"))
@@ -93,7 +94,7 @@ def _choose_body():
 @login_required
 def edit(meeting_id):
     """Change the time, place or kind of a meeting that has not started."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     if has_started(meeting):
         return _refuse_started(meeting)
     form = pages.edit_form(meeting)
@@ -101,7 +102,7 @@ def edit(meeting_id):
         try:
             service.update(meeting, pages.plan_from(form, meeting.body), current_user)
         except MeetingError as e:
-            pages.field_error(form, e)
+            field_error(form, e)
         else:
             flash(_("会议已修改。"))
             return _to_show(meeting)
@@ -113,7 +114,7 @@ def edit(meeting_id):
 @login_required
 def add_item(meeting_id):
     """Add an item to the agenda, maybe an issue (which moves to 协商中)."""
-    meeting = meeting_or_404(meeting_id, manage=True)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     if has_started(meeting):
         return _refuse_started(meeting)
     form = pages.item_form(meeting)
@@ -124,7 +125,7 @@ def add_item(meeting_id):
             service.add_item(meeting, form.title.data, form.note.data, issue, current_user,
                              form.submit_token.data)
         except MeetingError as e:
-            pages.field_error(form, e)
+            field_error(form, e)
         else:
             flash(_("已加入议程。"))
             return _to_show(meeting)
@@ -135,8 +136,8 @@ def add_item(meeting_id):
 @login_required
 def change_item(meeting_id, item_id, action):
     """Move an agenda item up, or take it off the agenda."""
-    meeting = meeting_or_404(meeting_id, manage=True)
-    item = _item_or_404(meeting, item_id)
+    meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
+    item = get_item_or_404(meeting, item_id)
     try:
         (service.move_up if action == "up" else service.remove_item)(meeting, item, current_user)
     except MeetingError as e:
@@ -144,19 +145,11 @@ def change_item(meeting_id, item_id, action):
     return _to_show(meeting)
 
 
-def _item_or_404(meeting, item_id) -> AgendaItem:
-    """The meeting's agenda item, or 404."""
-    item = next((i for i in meeting.items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
-
-
 @bp.route("/<int:meeting_id>.ics")
 @login_required
 def ics(meeting_id):
     """The meeting as a calendar file to add to a phone's calendar."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = get_meeting_or_404(meeting_id, current_user)
     text = calendar(meeting, meeting_url(meeting, external=True), request.host)
     return Response(text, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
@@ -166,7 +159,7 @@ def ics(meeting_id):
 @login_required
 def notice(meeting_id):
     """A printable A4 notice for the bulletin board, with a QR code to the agenda page."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = get_meeting_or_404(meeting_id, current_user)
     url = meeting_url(meeting, external=True)
     return render_template("meetings/notice.html", meeting=meeting, url=url, when=when(meeting),
                            qr=qr_svg(url, _("扫码查看议程")))

@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm
 from ..web import no_store, safe_next
 from . import service
 

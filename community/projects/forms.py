@@ -1,17 +1,10 @@
 """Forms for projects, the ledger and funds. Amounts and dates are checked beside the field."""
 
-import contextlib
-import re
-import unicodedata
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -22,8 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..clock import today
-from ..formkit import choices, new_token
+from ..formkit import AmountField, DayField, choices, new_token
 from .models import (
     FUND_LABELS,
     KIND_LABELS,
@@ -35,62 +27,6 @@ from .models import (
     TEXT_MAX,
     TITLE_MAX,
 )
-
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-EARLIEST = date(2000, 1, 1)
-
-
-class AmountField(StringField):
-    """An exact decimal typed as text (全角 digits, commas and 元 allowed), kept as typed."""
-
-    def __init__(self, label=None, validators=None, places=2, maximum=MONEY_MAX, **kw):
-        kw.setdefault("render_kw", {"inputmode": "decimal", "maxlength": 20})
-        super().__init__(label, validators, **kw)
-        self.places, self.maximum, self.decimal = places, Decimal(maximum), None
-
-    def pre_validate(self, form):
-        text = unicodedata.normalize("NFKC", self.data or "")
-        text = re.sub(r"[,，\s元]", "", text)
-        self.decimal = None
-        if not text:
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(_l("请填写数字，例如 1200.50")) from None
-        if not value.is_finite() or value <= 0:
-            raise ValidationError(_l("要大于0"))
-        if value > self.maximum:
-            raise ValidationError(_l("数目太大了，不能超过 %(n)s", n=f"{self.maximum:,}"))
-        if value.as_tuple().exponent < -self.places:
-            raise ValidationError(_l("最多%(n)s位小数", n=self.places))
-        self.decimal = value
-
-
-class DayField(DateField):
-    """A date as 2026-05-01 (also 2026/5/1 or 2026年5月1日), within a sensible range."""
-
-    def __init__(self, label=None, validators=None, future_days=5 * 366, **kw):
-        super().__init__(label, validators, **kw)
-        self.future_days = future_days
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = unicodedata.normalize("NFKC", valuelist[0]).strip()
-        self.data = None
-        if not text:
-            return
-        m = _DATE.match(text)
-        with contextlib.suppress(ValueError):
-            self.data = date(int(m[1]), int(m[2]), int(m[3])) if m else None
-        if self.data is None:
-            raise ValueError(_l("请按 2026-05-01 这样的格式填写日期"))
-
-    def post_validate(self, form, validation_stopped):
-        if self.data and not (EARLIEST <= self.data <= today()
-                              + timedelta(days=self.future_days)):
-            self.errors.append(_l("日期不合理，请检查年份"))
 
 
 class ProjectForm(FlaskForm):
@@ -140,7 +76,7 @@ class UpdateForm(FlaskForm):
 
 class ContributionForm(FlaskForm):
     kind = RadioField(_l("类型"), choices=choices(KIND_LABELS.items()), default="money")
-    amount = AmountField(_l("金额（元）"))
+    amount = AmountField(_l("金额（元）"), maximum=MONEY_MAX)
     hours = AmountField(_l("工时（小时）"), places=1, maximum=100000)
     material = StringField(_l("物资名称"), validators=[Length(max=40)],
                            render_kw={"maxlength": 40})
@@ -179,13 +115,15 @@ class FundForm(FlaskForm):
 
 
 class PolicyForm(FlaskForm):
-    amount = AmountField(_l("每年惠民资金（元）"), validators=[DataRequired(_l("请填写金额"))])
+    amount = AmountField(_l("每年惠民资金（元）"), maximum=MONEY_MAX,
+                         validators=[DataRequired(_l("请填写金额"))])
     submit = SubmitField(_l("保存"))
 
 
 class MovementForm(FlaskForm):
     kind = SelectField(_l("类型"), choices=choices(MOVEMENT_LABELS.items()))
-    amount = AmountField(_l("金额（元）"), validators=[DataRequired(_l("请填写金额"))])
+    amount = AmountField(_l("金额（元）"), maximum=MONEY_MAX,
+                         validators=[DataRequired(_l("请填写金额"))])
     project_id = SelectField(_l("项目"), coerce=int)
     voucher = StringField(_l("凭证号"), validators=[Length(max=30)], render_kw={"maxlength": 30})
     note = StringField(_l("摘要"), validators=[Length(max=100)], render_kw={"maxlength": 100})

@@ -10,17 +10,9 @@ from ..units.models import Unit
 from ..web import rerender_on_csrf_error
 from . import funds
 from .forms import FundForm, MovementForm, PolicyForm, choices
-from .models import Fund, Project
+from .models import Project
 from .service import places_for
 from .views import bp
-
-READERS = ("worker", "party_reviewer", "supervisor")
-
-
-def _fund_or_404(fund_id: int, roles=READERS) -> Fund:
-    fund = db.get_or_404(Fund, fund_id)
-    require_role(roles, fund.unit)
-    return fund
 
 
 def _community_units(user, roles) -> list[Unit]:
@@ -33,7 +25,7 @@ def _community_units(user, roles) -> list[Unit]:
 @login_required
 def funds_index():
     """The fund books of the communities I serve, with their balances."""
-    units = _community_units(current_user, READERS) or abort(403)
+    units = _community_units(current_user, funds.READERS) or abort(403)
     books = [(u, [(f, funds.balance(f.id)) for f in funds.funds_of(u)],
               funds.huimin_yearly(u), has_role(current_user, "worker", u)) for u in units]
     return render_template("projects/funds.html", books=books)
@@ -79,7 +71,7 @@ def policy(unit_id):
 @login_required
 def fund_show(fund_id):
     """One fund book: balance and every movement, page by page."""
-    fund = _fund_or_404(fund_id)
+    fund = funds.get_fund_or_404(fund_id, current_user)
     return render_template("projects/fund_show.html", fund=fund, sums=funds.balance(fund.id),
                            page=funds.movements(fund, request.args.get("page", 1, type=int) or 1),
                            worker=has_role(current_user, "worker", fund.unit))
@@ -90,7 +82,7 @@ def fund_show(fund_id):
 @login_required
 def movement_new(fund_id):
     """Record income, an allocation to a project, or spending with its voucher number."""
-    fund = _fund_or_404(fund_id, ("worker",))
+    fund = funds.get_fund_or_404(fund_id, current_user, ("worker",))
     form = MovementForm()
     form.project_id.choices = choices([(0, "不属于项目")] + [
         (p.id, p.title) for p in db.session.scalars(db.select(Project).join(Project.unit).where(

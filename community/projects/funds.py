@@ -14,12 +14,14 @@ from decimal import Decimal
 from flask import abort, current_app
 from sqlalchemy.exc import IntegrityError
 
+from ..access import has_role
 from ..audit.service import record
 from ..extensions import db
 from ..units.models import Unit
 from .models import MONEY_MAX, Fund, FundMovement, FundPolicy, Project
 
 ZERO = Decimal("0.00")
+READERS = ("worker", "party_reviewer", "supervisor")
 
 
 class FundError(Exception):
@@ -42,6 +44,14 @@ class Balance:
     def on_hand(self) -> Decimal:
         """账上余额: what the fund still holds, allocated or not."""
         return self.budget + self.income - self.spent
+
+
+def get_fund_or_404(fund_id: int, user, roles=READERS) -> Fund:
+    """A fund book the user may read (or act on with one of `roles`), else 404/403."""
+    fund = db.get_or_404(Fund, fund_id)
+    if not has_role(user, roles, fund.unit):
+        abort(403)
+    return fund
 
 
 def huimin_yearly(unit: Unit) -> Decimal:

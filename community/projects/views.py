@@ -4,9 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..access import role_units
-from ..auth.forms import EmptyForm
 from ..evaluations.service import project_panel
 from ..extensions import db
+from ..formkit import EmptyForm
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
 from . import funds, ledger, service

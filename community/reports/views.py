@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, ValidationError
 from ..access import require_role, require_staff, role_units
 from ..clock import today
 from ..extensions import db
-from ..projects.forms import DayField, choices
+from ..formkit import DayField, choices
 from ..units.models import Unit
 from . import export, service
 

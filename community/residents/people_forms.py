@@ -6,8 +6,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..formkit import one_of, strip
-from ..projects.forms import AmountField, DayField
+from ..formkit import AmountField, DayField, one_of, strip
 
 ROLE_CHOICES = [SelectChoice("representative", _l("居民代表")),
                 SelectChoice("building_head", _l("楼栋长")),

@@ -5,13 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, worker_area
-from ..auth.forms import EmptyForm
-from ..formkit import unit_choices
+from ..formkit import EmptyForm, unit_choices
 from ..web import no_store, rerender_on_csrf_error
 from . import people
 from .models import ROLE_LABELS
 from .people_forms import DeathForm, MoveForm, OwnerForm, RoleForm
-from .service import get_resident_for_staff
+from .service import get_managed_resident_or_404
 
 bp = Blueprint("people", __name__)
 
@@ -35,7 +34,7 @@ def _render(template, resident, form, **ctx):
 @no_store
 def show(resident_id):
     """One person: where they live, the roles they hold, and what a worker may change."""
-    resident = get_resident_for_staff(resident_id, current_user)
+    resident = get_managed_resident_or_404(resident_id, current_user)
     return render_template("residents/show.html", resident=resident, labels=ROLE_LABELS,
                            removable=people.APPOINTABLE)
 
@@ -46,7 +45,7 @@ def show(resident_id):
 @no_store
 def appoint(resident_id):
     """Appoint the person 居民代表, 楼栋长 or 志愿者 in a unit of the worker's area."""
-    resident = get_resident_for_staff(resident_id, current_user)
+    resident = get_managed_resident_or_404(resident_id, current_user)
     units = worker_area(current_user)
     form = RoleForm()
     form.unit_id.choices = unit_choices(units)
@@ -69,7 +68,7 @@ def appoint(resident_id):
 @no_store
 def remove_role(resident_id, role_id):
     """Say what removing the role does; the POST from that page removes it."""
-    resident = get_resident_for_staff(resident_id, current_user)
+    resident = get_managed_resident_or_404(resident_id, current_user)
     assignment = people.get_role_or_none(resident, role_id, current_user)
     form = EmptyForm()
     if assignment is None:
@@ -90,7 +89,7 @@ def remove_role(resident_id, role_id):
 @no_store
 def move(resident_id):
     """Record that the person moved to another household of the area, or away."""
-    resident = get_resident_for_staff(resident_id, current_user)
+    resident = get_managed_resident_or_404(resident_id, current_user)
     form = MoveForm()
     form.household_id.choices = [(m.household_id, m.household.label)
                                  for m in resident.memberships]
@@ -146,7 +145,7 @@ def _after_change(resident):
 @no_store
 def owner(resident_id):
     """Record the person as the (new) owner of a home, with its floor area."""
-    resident = get_resident_for_staff(resident_id, current_user)
+    resident = get_managed_resident_or_404(resident_id, current_user)
     form = OwnerForm()
     buildings = _buildings(form)
     if form.validate_on_submit():
@@ -173,7 +172,7 @@ def owner(resident_id):
 @no_store
 def death(resident_id):
     """Record a death: the date, then a second screen saying what follows, then the POST."""
-    resident = get_resident_for_staff(resident_id, current_user)
+    resident = get_managed_resident_or_404(resident_id, current_user)
     form = DeathForm()
     if resident.died_on is None and form.validate_on_submit():
         if "confirmed" not in request.form:

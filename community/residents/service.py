@@ -44,7 +44,7 @@ def search_residents(units: list[Unit], query: str) -> list[Resident]:
     return list(db.session.scalars(stmt))
 
 
-def get_resident_for_staff(resident_id: int, staff) -> Resident:
+def get_managed_resident_or_404(resident_id: int, staff) -> Resident:
     """Load a resident a worker may manage, or abort 404/403."""
     resident = db.get_or_404(Resident, resident_id)
     buildings = [m.household.building for m in resident.memberships]

@@ -33,7 +33,7 @@ def index():
 @no_store
 def reset_pin(resident_id):
     """Confirm, then give the resident a new PIN and show the slip to print."""
-    resident = service.get_resident_for_staff(resident_id, current_user)
+    resident = service.get_managed_resident_or_404(resident_id, current_user)
     form = ResetPinForm()
     if form.validate_on_submit():
         slip = service.reset_pin(resident, current_user)

@@ -6,12 +6,32 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..access import served_buildings
 from ..audit.service import record
 from ..extensions import db
 from ..residents.models import Membership
 from ..units.models import Household, Unit
-from .models import STATE_LABELS, Visit
+from .models import STATE_LABELS, Visit, VolunteerAssignment
+
+
+def served_buildings(volunteer) -> list[Unit]:
+    """The buildings a volunteer serves: those a worker assigned to them, or, with no
+    assignment, every building below the units where they hold the volunteer role.
+    The one answer to "buildings they serve" for visits, on-behalf issues and assisted votes."""
+    if not getattr(volunteer, "is_authenticated", False):
+        return []
+    paths = [r.unit.path for r in volunteer.roles if r.role == "volunteer"]
+    if not paths:
+        return []
+    # Each building's compound comes along: pages label buildings "船柴一区 1栋".
+    assigned = db.session.scalars(
+        db.select(Unit).join(VolunteerAssignment, VolunteerAssignment.building_id == Unit.id)
+        .where(VolunteerAssignment.volunteer_id == volunteer.id)
+        .options(selectinload(Unit.parent)).order_by(Unit.path)).all()
+    if assigned:
+        return list(assigned)
+    return list(db.session.scalars(db.select(Unit).where(
+        Unit.kind == "building", db.or_(*[Unit.path.startswith(p) for p in paths]))
+        .options(selectinload(Unit.parent)).order_by(Unit.path)))
 
 
 @dataclass
@@ -29,7 +49,7 @@ class Door:
         return str(STATE_LABELS[self.state])
 
 
-def served_building_or_403(building_id: int, user) -> Unit:
+def get_served_building_or_404(building_id: int, user) -> Unit:
     """A building the user serves as volunteer, else 404/403."""
     building = db.get_or_404(Unit, building_id)
     if building.id not in {b.id for b in served_buildings(user)}:
@@ -37,7 +57,7 @@ def served_building_or_403(building_id: int, user) -> Unit:
     return building
 
 
-def served_household_or_403(household_id: int, user) -> Household:
+def get_served_household_or_404(household_id: int, user) -> Household:
     """A household in a building the user serves as volunteer, else 404/403."""
     household = db.get_or_404(Household, household_id)
     if household.building_id not in {b.id for b in served_buildings(user)}:

@@ -4,10 +4,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import role_units, served_buildings, worker_units_or_403
-from ..auth.forms import EmptyForm
+from ..access import role_units, worker_units_or_403
 from ..extensions import db, limiter
-from ..formkit import new_token
+from ..formkit import EmptyForm, new_token
 from ..residents.models import Resident
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
@@ -23,7 +22,7 @@ bp = Blueprint("volunteer", __name__)
 @no_store
 def index():
     """The buildings assigned to me, with how many households are visited."""
-    buildings = served_buildings(current_user)
+    buildings = service.served_buildings(current_user)
     is_worker = bool(role_units(current_user, "worker"))
     if not buildings and not is_worker and not role_units(current_user, "volunteer"):
         abort(403)
@@ -37,7 +36,7 @@ def index():
 @no_store
 def building(building_id):
     """A building's households with their visit state: the list to walk (and print)."""
-    unit = service.served_building_or_403(building_id, current_user)
+    unit = service.get_served_building_or_404(building_id, current_user)
     return render_template("volunteer/building.html", building=unit,
                            title=assigning.label(unit), doors=service.doors(unit))
 
@@ -53,7 +52,7 @@ def household(household_id):
         return current_app.login_manager.unauthorized()
     if (login_page := relogin.resume_or_login()) is not None:
         return login_page  # the session ended; what was typed rides along
-    home = service.served_household_or_403(household_id, current_user)
+    home = service.get_served_household_or_404(household_id, current_user)
     form = VisitForm()
     if form.validate_on_submit():
         service.log_visit(home, current_user, form.state.data, form.note.data,
