@@ -7,6 +7,7 @@ import pytest
 from community import clock
 from community.audit.models import AuditLog
 from community.extensions import db
+from tests.conftest import AuthActions
 from tests.factories import make_household, make_resident, make_tree
 
 
@@ -68,6 +69,14 @@ def test_nine_wrong_pins_do_not_lock_and_window_slides(auth, people, monkeypatch
     monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=16))
     auth.login("13900000001", "999999")  # old failures expired: this is number 1
     assert auth.login("13900000001", "135790").status_code == 303
+
+
+def test_successful_logins_from_one_address_are_not_limited(app, people):
+    """Carrier NAT: a whole building may log in from one address on a voting evening."""
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    for _ in range(6):
+        client = app.test_client()
+        assert AuthActions(client).login("13900000001", "135790").status_code == 303
 
 
 def test_per_address_rate_limit(app, client, auth, people):

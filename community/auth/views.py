@@ -28,7 +28,9 @@ def _login_limit():
 
 @bp.route("/login", methods=("GET", "POST"))
 @rerender_on_csrf_error
-@limiter.limit(_login_limit, methods=["POST"])
+# Failed attempts count, successful logins do not: on a voting evening hundreds of residents
+# share one carrier (NAT) address; guessing a PIN is stopped by the per-account lockout.
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 303)
 @no_store
 def login():
     """Log in with phone or resident code and the 6-digit PIN."""

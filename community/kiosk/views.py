@@ -47,7 +47,8 @@ def index():
 @bp.route("/login", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               exempt_when=lambda: keypad.is_keypress(request.form))
+               exempt_when=lambda: keypad.is_keypress(request.form),
+               deduct_when=lambda r: r.status_code != 303)  # failed attempts count
 @no_store
 def login():
     """Log in with the resident code and PIN on the on-screen keypad."""
