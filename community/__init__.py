@@ -21,14 +21,8 @@ def create_app(test_config=None, instance_path=None):
     _refuse_dev_secret(app)
 
     from . import database, errors, hooks, models  # noqa: F401
-    from .ballots import todos as _ballot_todos  # noqa: F401 - registers "投票"
-    from .evaluations import service as _evaluation_todos  # noqa: F401 - "请您评价"
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
-    from .issues import todos as _issue_todos  # noqa: F401 - registers "我的议题"
-    from .meetings import todos as _meeting_todos  # noqa: F401 - registers "会议"
-    from .notify import service as _notify  # noqa: F401 - registers its to-do section
-    from .projects import service as _project_todos  # noqa: F401 - "身边的项目"
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
@@ -64,24 +58,22 @@ def _refuse_dev_secret(app):
 
 
 def _register_blueprints(app):
+    """One blueprint per area, at the url_prefix of DESIGN's URL table. Importing an area's
+    package imports its view modules and its to-do section (`<area>/todos.py`)."""
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
-    from .ballots import assist_views, staff_views  # noqa: F401 - routes on ballots.bp
-    from .ballots.views import bp as ballots_bp
+    from .ballots import bp as ballots_bp
     from .board.views import bp as board_bp
     from .elder import bp as elder_bp
     from .evaluations.views import bp as evaluations_bp
-    from .home import me as _me  # noqa: F401 - /me routes on home.bp
-    from .home.views import bp as home_bp
-    from .issues import triage_views
+    from .home import bp as home_bp
     from .issues.api import bp as issues_api_bp
+    from .issues.triage_views import bp as triage_bp
     from .issues.views import bp as issues_bp
-    from .kiosk import checkin as _kiosk_checkin  # noqa: F401 - routes on kiosk.bp
-    from .kiosk.views import bp as kiosk_bp
-    from .meetings.views import bp as meetings_bp
+    from .kiosk import bp as kiosk_bp
+    from .meetings import bp as meetings_bp
     from .notify.views import bp as notify_bp
-    from .projects import fund_views  # noqa: F401 - /projects/funds routes on projects.bp
-    from .projects.views import bp as projects_bp
+    from .projects import bp as projects_bp
     from .reports.views import bp as reports_bp
     from .residents.views import bp as residents_bp
     from .roster.views import bp as roster_bp
@@ -91,12 +83,12 @@ def _register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(residents_bp, url_prefix="/residents")
     app.register_blueprint(ballots_bp, url_prefix="/ballots")
-    app.register_blueprint(issues_bp, url_prefix="/issues")  # with the triage decision view
-    app.register_blueprint(triage_views.bp, url_prefix="/triage")
+    app.register_blueprint(issues_bp, url_prefix="/issues")
+    app.register_blueprint(triage_bp)  # /triage, /triage/dispatch and /issues/<id>/triage
     app.register_blueprint(issues_api_bp, url_prefix="/api/v1")
     app.register_blueprint(roster_bp, url_prefix="/roster")
-    app.register_blueprint(meetings_bp, url_prefix="/meetings")  # with /meetings/bodies
-    app.register_blueprint(projects_bp, url_prefix="/projects")  # with /projects/funds
+    app.register_blueprint(meetings_bp, url_prefix="/meetings")
+    app.register_blueprint(projects_bp, url_prefix="/projects")
     app.register_blueprint(evaluations_bp, url_prefix="/evaluations")
     app.register_blueprint(board_bp, url_prefix="/board")
     app.register_blueprint(reports_bp, url_prefix="/reports")

@@ -8,10 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from ..extensions import db
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
-from . import assist, electorate, labels, queries, service
+from . import assist, bp, electorate, labels, queries, service
 from .errors import AlreadyVoted, BallotError, NotEligible
 from .forms import AssistForm, make_ticket, read_ticket
-from .views import bp
 
 
 @bp.route("/<int:ballot_id>/assist")

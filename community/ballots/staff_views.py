@@ -12,12 +12,11 @@ from ..extensions import db
 from ..formkit import EmptyForm, new_token, unit_choices
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
-from . import link, queries, service
+from . import bp, link, queries, service
 from . import paper as paper_service
 from . import results as counting
 from .errors import BallotError
 from .forms import BallotForm, PaperForm, assembly_form, make_ticket, read_ticket
-from .views import bp
 
 
 def _fail(form, error: BallotError, default: str) -> None:

@@ -1,17 +1,15 @@
 """Voting: the list of ballots, a ballot, vote with a confirmation step, and the results."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import belongs_to, has_role
 from ..web import no_store, rerender_on_csrf_error
-from . import assist, electorate, labels, qr, queries, service
+from . import assist, bp, electorate, labels, qr, queries, service
 from . import results as counting
 from .errors import AlreadyVoted, BallotError, NotEligible
 from .forms import ReportForm, VoteForm, make_ticket, read_ticket
-
-bp = Blueprint("ballots", __name__)
 
 
 @bp.route("")

@@ -5,15 +5,14 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from flask_babel import format_datetime
 from sqlalchemy.exc import IntegrityError
 
-from ..access import has_role, home_units, residents_in
+from ..access import has_role, residents_in
 from ..audit.service import record
 from ..clock import now
 from ..extensions import db
-from ..home.todos import TodoItem, TodoSection, provider
 from ..notify.service import notify_many
 from ..projects.models import Project
 from ..projects.service import VIEWERS, lives_in, move_issue
@@ -213,17 +212,3 @@ def project_panel(project: Project, user) -> dict:
         rectify = {"round": last.round, "threshold_text": last.threshold_text,
                    "comments": comments(last)}
     return {"evaluations": rounds, "rectify": rectify, "can_evaluate": can_open(user, project)}
-
-
-@provider(order=30)
-def evaluations_section(resident) -> TodoSection:
-    """"请您评价": open rounds for projects in the places I live that I have not answered."""
-    ids = [u.id for u in home_units(resident)]
-    rows = db.session.scalars(db.select(Evaluation).join(Evaluation.project).where(
-        Project.unit_id.in_(ids), Evaluation.closed_at.is_(None),
-        Evaluation.closes_at > now()).order_by(Evaluation.closes_at)) if ids else []
-    items = [TodoItem(f"请评价：{e.project.title}",
-                      url_for("evaluations.show", evaluation_id=e.id),
-                      "截止 " + format_datetime(e.closes_at, "M月d日 HH:mm"))
-             for e in rows if my_answer(e, resident) is None]
-    return TodoSection("请您评价", "暂时没有需要您评价的项目。", items)

@@ -13,8 +13,8 @@ from ..auth.service import AccountLocked
 from ..formkit import EmptyForm, new_token
 from ..residents import settings
 from ..web import no_store, rerender_on_csrf_error
+from . import bp
 from .forms import ChangePinForm, PublishNameForm, SmsForm
-from .views import bp
 
 
 def _me():

@@ -20,7 +20,7 @@ class TodoSection:
     done: tuple[str, str] | None = None  # (POST url, button label) that clears the section
 
 
-# Filled by each area when its blueprint module is imported: fn(resident) -> TodoSection.
+# Filled by each area's `todos.py`, which its package imports: fn(resident) -> TodoSection.
 PROVIDERS: list[tuple[int, Callable]] = []
 
 

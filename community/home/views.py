@@ -1,14 +1,13 @@
 """Home ("my to-dos"), the welcome page and the staff hub (my profile: me.py)."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from ..access import require_staff, role_units
 from ..extensions import db
+from . import bp
 from .todos import sections_for
-
-bp = Blueprint("home", __name__)
 
 
 @bp.route("/")

@@ -7,7 +7,7 @@ from .queries import my_issues
 from .service import helper_word, issue_url
 
 
-@provider(order=30)
+@provider(order=35)
 def my_issues_section(resident) -> TodoSection:
     """The "我的议题" section of my to-dos."""
     items = []

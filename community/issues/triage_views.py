@@ -1,4 +1,8 @@
-"""Staff pages: the triage board, the decision on one issue, the printable dispatch list."""
+"""The triage desk: the board, the decision on one issue, the printable dispatch list.
+
+One blueprint, registered at the root, owns all three URLs (DESIGN: `GET /triage`,
+`POST /issues/<id>/triage`, `GET /triage/dispatch`): the decision is made from the board and
+returns to it, by the same workers, with the triage forms and service."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,13 +16,12 @@ from . import service, triage
 from .forms import MergeForm, ReasonForm, TriageForm
 from .models import Issue
 from .states import TRIAGEABLE
-from .views import bp as issues_bp
 from .views import me
 
 bp = Blueprint("triage", __name__)
 
 
-@bp.route("")
+@bp.route("/triage")
 @login_required
 @no_store
 def index():
@@ -29,7 +32,7 @@ def index():
                            now=clock.now())
 
 
-@bp.route("/dispatch")
+@bp.route("/triage/dispatch")
 @login_required
 @no_store
 def dispatch():
@@ -47,7 +50,7 @@ def decision_forms() -> dict:
             "merge": MergeForm(prefix="merge")}
 
 
-@issues_bp.route("/<int:issue_id>/triage", methods=("GET", "POST"))
+@bp.route("/issues/<int:issue_id>/triage", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
 @no_store

@@ -15,9 +15,9 @@ from ..meetings.models import Body, Meeting
 from ..meetings.service import MeetingError
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
+from . import bp
 from .forms import CheckinForm
 from .models import KioskDevice
-from .views import bp
 
 
 def open_meetings(device: KioskDevice) -> list:

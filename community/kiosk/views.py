@@ -1,7 +1,6 @@
 """Kiosk screens: start screen, keypad login, logout, device registration and revocation."""
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     g,
@@ -23,10 +22,9 @@ from ..extensions import csrf, db, limiter
 from ..formkit import EmptyForm
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error, safe_next
-from . import keypad, service
+from . import bp, keypad, service
 from .forms import KioskLoginForm, RegisterForm
 
-bp = Blueprint("kiosk", __name__)
 TILES = [(_l("投票"), "ballots.index"), (_l("提议题"), "issues.new"),
          (_l("看会议"), "meetings.index"), (_l("看公告"), "board.index")]
 _ASSETS = ("assets.serve", "static")

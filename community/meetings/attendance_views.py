@@ -1,17 +1,15 @@
 """Attendance: workers mark who came, residents check in by code, +N stakeholders."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import limiter
 from ..formkit import EmptyForm, field_error
 from ..web import no_store, rerender_on_csrf_error
-from . import attendance
+from . import attendance, bp
 from .forms import CheckinForm, PersonForm, WhoForm, with_token
 from .service import MeetingError, get_meeting_or_404
-
-bp = Blueprint("attendance", __name__)
 
 
 def _checkin_key():
@@ -33,7 +31,7 @@ def _page(meeting, status=200, form=None, who=None):
 @bp.route("/<int:meeting_id>/attendance", methods=("GET", "POST"))
 @login_required
 @no_store
-def mark(meeting_id):
+def mark_attendance(meeting_id):
     """Tick who of the members and stakeholders came."""
     meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     form = EmptyForm()
@@ -44,14 +42,14 @@ def mark(meeting_id):
             flash(str(e), "error")
         else:
             flash(_("到会情况已保存。"))
-        return _to("meetings.attendance.mark", meeting)
+        return _to("meetings.mark_attendance", meeting)
     return _page(meeting)
 
 
 @bp.route("/<int:meeting_id>/attendance/add", methods=("POST",))
 @rerender_on_csrf_error
 @login_required
-def add(meeting_id):
+def add_attendance(meeting_id):
     """Record a resident who came, found by phone or resident code."""
     meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     who = WhoForm()
@@ -63,7 +61,7 @@ def add(meeting_id):
         else:
             flash(_("已记%(name)s到会。", name=row.name) if new else
                   _("%(name)s已经签到过了。", name=row.name))
-            return _to("meetings.attendance.mark", meeting)
+            return _to("meetings.mark_attendance", meeting)
     return _page(meeting, 422, who=who)
 
 
@@ -104,7 +102,7 @@ def stakeholders(meeting_id):
             field_error(form, e)
         else:
             flash(_("已加入利益相关方名单。"))
-            return _to("meetings.attendance.stakeholders", meeting)
+            return _to("meetings.stakeholders", meeting)
     return render_template("meetings/stakeholders.html", meeting=meeting, form=form), \
         422 if form.errors else 200
 
@@ -118,4 +116,4 @@ def remove_stakeholder(meeting_id, person_id):
     if person is None:
         abort(404)
     attendance.remove_stakeholder(meeting, person, current_user)
-    return _to("meetings.attendance.stakeholders", meeting)
+    return _to("meetings.stakeholders", meeting)

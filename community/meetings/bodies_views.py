@@ -1,25 +1,23 @@
 """Body pages for workers: the list with seat warnings, a new body, members by seat."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..formkit import field_error
 from ..web import rerender_on_csrf_error
-from . import bodies, service
+from . import bodies, bp, service
 from .forms import BodyForm, PersonForm, choices, with_token
 from .service import MeetingError, get_body_or_404
 
-bp = Blueprint("bodies", __name__)
-
 
 def _to_body(body):
-    return redirect(url_for("meetings.bodies.show", body_id=body.id), 303)
+    return redirect(url_for("meetings.show_body", body_id=body.id), 303)
 
 
-@bp.route("")
+@bp.route("/bodies")
 @login_required
-def index():
+def body_list():
     """The bodies of my units, warning where a seat of the composition is empty."""
     if not bodies.manageable_units(current_user):
         abort(403)
@@ -28,10 +26,10 @@ def index():
                            missing={b.id: bodies.missing_seats(b) for b in found})
 
 
-@bp.route("/new", methods=("GET", "POST"))
+@bp.route("/bodies/new", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
-def new():
+def new_body():
     """Set up a 议事协商委员会 or 议事协商会 for a community or compound."""
     units = bodies.manageable_units(current_user)
     if not units:
@@ -51,10 +49,10 @@ def new():
     return render_template("meetings/body_new.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/<int:body_id>", methods=("GET", "POST"))
+@bp.route("/bodies/<int:body_id>", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
-def show(body_id):
+def show_body(body_id):
     """A body's members by seat, with a form to seat one more."""
     body = get_body_or_404(body_id, current_user)
     form = with_token(PersonForm())
@@ -73,7 +71,7 @@ def show(body_id):
                            missing=bodies.missing_seats(body)), 422 if form.errors else 200
 
 
-@bp.route("/<int:body_id>/members/<int:member_id>/remove", methods=("POST",))
+@bp.route("/bodies/<int:body_id>/members/<int:member_id>/remove", methods=("POST",))
 @login_required
 def remove_member(body_id, member_id):
     """Take a member off the body."""

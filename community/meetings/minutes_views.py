@@ -1,24 +1,22 @@
 """Minutes per agenda item, publishing them, and outcomes through the Party review."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..formkit import field_error
 from ..web import rerender_on_csrf_error
-from . import review
+from . import bp, review
 from .access import STAFF, can_manage, can_review
 from .attendance import summary
 from .forms import MinutesForm, NextStepForm, ReviewForm
 from .review import get_outcome_or_404
 from .service import MeetingError, get_meeting_or_404
 
-bp = Blueprint("minutes", __name__)
-
 
 @bp.route("/<int:meeting_id>/minutes")
 @login_required
-def show(meeting_id):
+def minutes(meeting_id):
     """The minutes: what was said per item, dissent, outcomes, who came."""
     meeting = get_meeting_or_404(meeting_id, current_user)
     manage = can_manage(current_user, meeting.body)
@@ -31,7 +29,7 @@ def show(meeting_id):
 @bp.route("/<int:meeting_id>/items/<int:item_id>/minutes", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
-def item(meeting_id, item_id):
+def item_minutes(meeting_id, item_id):
     """Record one item's discussion, dissent and outcome (sent for the Party's review)."""
     meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     entry = next((i for i in meeting.items if i.id == item_id), None) or abort(404)
@@ -45,7 +43,7 @@ def item(meeting_id, item_id):
             field_error(form, e)
         else:
             flash(_("纪要已保存。") + (_("成果已报党组织审核。") if entry.outcome else ""))
-            return redirect(url_for("meetings.minutes.show", meeting_id=meeting.id), 303)
+            return redirect(url_for("meetings.minutes", meeting_id=meeting.id), 303)
     return render_template("meetings/item_minutes.html", meeting=meeting, item=entry,
                            form=form), 422 if form.errors else 200
 
@@ -59,7 +57,7 @@ def _minutes_data(item) -> dict:
 
 @bp.route("/<int:meeting_id>/minutes/publish", methods=("POST",))
 @login_required
-def publish(meeting_id):
+def publish_minutes(meeting_id):
     """Show the minutes to the residents of the unit."""
     meeting = get_meeting_or_404(meeting_id, current_user, manage=True)
     try:
@@ -68,7 +66,7 @@ def publish(meeting_id):
         flash(str(e), "error")
     else:
         flash(_("纪要已公布。"))
-    return redirect(url_for("meetings.minutes.show", meeting_id=meeting.id), 303)
+    return redirect(url_for("meetings.minutes", meeting_id=meeting.id), 303)
 
 
 @bp.route("/outcomes")
@@ -115,7 +113,7 @@ def review_outcome(outcome_id):
             field_error(form, e)
         else:
             flash(_("审核意见已提交。"))
-            return redirect(url_for("meetings.minutes.outcome", outcome_id=outcome.id), 303)
+            return redirect(url_for("meetings.outcome", outcome_id=outcome.id), 303)
     return _outcome_page(outcome, 422, review_form=form)
 
 
@@ -135,5 +133,5 @@ def next_step(outcome_id):
             field_error(form, e)
         else:
             flash(_("已确定下一步。"))
-            return redirect(url_for("meetings.minutes.outcome", outcome_id=outcome.id), 303)
+            return redirect(url_for("meetings.outcome", outcome_id=outcome.id), 303)
     return _outcome_page(outcome, 422, next_form=form)

@@ -1,25 +1,17 @@
 """Meetings: the list, the agenda page, scheduling and editing, the calendar file, the notice."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..formkit import field_error
 from ..web import rerender_on_csrf_error
-from . import bodies, pages, service
+from . import bodies, bp, pages, service
 from .access import has_started
-from .attendance_views import bp as attendance_bp
-from .bodies_views import bp as bodies_bp
 from .common import meeting_url, when
 from .ics import calendar
-from .minutes_views import bp as minutes_bp
 from .notice import qr_svg
 from .service import MeetingError, get_body_or_404, get_item_or_404, get_meeting_or_404
-
-bp = Blueprint("meetings", __name__)
-bp.register_blueprint(bodies_bp, url_prefix="/bodies")
-bp.register_blueprint(attendance_bp)
-bp.register_blueprint(minutes_bp)
 
 
 @bp.app_template_global("meetings_of_issue")

@@ -1,11 +1,8 @@
 """Tell residents about changes: a notice in their to-dos, and an SMS if they have a phone."""
 
-from flask import url_for
-from flask_babel import format_datetime
 
 from .. import clock
 from ..extensions import db
-from ..home.todos import TodoItem, TodoSection, provider
 from .models import Notice
 from .sms import clip, queue
 
@@ -70,19 +67,6 @@ def mark_all_read(resident) -> int:
         .values(read_at=clock.now())).rowcount
     db.session.commit()
     return done
-
-
-@provider(order=90)
-def notices_section(resident) -> TodoSection:
-    """The "消息" section of my to-dos: the unread notices, else the latest few, and a link
-    to all of them (a resident with years of notices still gets a short home page)."""
-    notices = unread_notices(resident) or recent_notices(resident, RECENT_SHOWN)
-    items = [TodoItem(n.text, n.url or "/", format_datetime(n.created_at, "M月d日 HH:mm"))
-             for n in notices]
-    unread = bool(notices) and notices[0].read_at is None
-    return TodoSection("消息", "暂时没有新消息。", items,
-                       more=TodoItem("全部消息", url_for("notify.index")) if items else None,
-                       done=(url_for("notify.read"), "知道了，标为已读") if unread else None)
 
 
 def recent_notices(resident, limit: int) -> list[Notice]:

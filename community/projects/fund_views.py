@@ -8,11 +8,10 @@ from ..clock import now
 from ..extensions import db
 from ..units.models import Unit
 from ..web import rerender_on_csrf_error
-from . import funds
+from . import bp, funds
 from .forms import FundForm, MovementForm, PolicyForm, choices
 from .models import Project
 from .service import places_for
-from .views import bp
 
 
 def _community_units(user, roles) -> list[Unit]:

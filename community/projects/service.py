@@ -2,15 +2,13 @@
 
 from datetime import date
 
-from flask import abort, url_for
-from flask_babel import format_date
+from flask import abort
 from sqlalchemy import or_
 
 from ..access import has_role, home_units, role_units
 from ..audit.service import record
 from ..clock import now, today
 from ..extensions import db
-from ..home.todos import TodoItem, TodoSection, provider
 from ..issues.models import Issue
 from ..issues.service import change_status
 from ..issues.states import TRANSITIONS
@@ -183,16 +181,3 @@ def projects_for(user, page: int, per_page: int = 20):
     return db.paginate(db.select(Project).join(Project.unit).where(or_(*conds))
                        .order_by(Project.updated_at.desc(), Project.id.desc()),
                        page=page, per_page=per_page, error_out=False)
-
-
-@provider(order=40)
-def followed_section(resident) -> TodoSection:
-    """"身边的项目": projects in the places I live, newest change first."""
-    ids = [u.id for u in home_units(resident)]
-    rows = db.session.scalars(db.select(Project).where(
-        Project.unit_id.in_(ids), Project.status.in_(FOLLOWED))
-        .order_by(Project.updated_at.desc()).limit(5)) if ids else []
-    items = [TodoItem(f"{p.title} · {p.status_label}",
-                      url_for("projects.show", project_id=p.id),
-                      "更新于" + format_date(p.updated_at, "M月d日")) for p in rows]
-    return TodoSection("身边的项目", "附近暂时没有在办的项目。", items)

@@ -1,6 +1,6 @@
 """民事民办 pages: projects, tasks, progress notes with photos, and the contributions ledger."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import role_units
@@ -9,12 +9,10 @@ from ..extensions import db
 from ..formkit import EmptyForm
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
-from . import funds, ledger, service
+from . import bp, funds, ledger, service
 from .forms import ContributionForm, ProjectForm, TaskForm, TaskStatusForm, UpdateForm, choices
 from .models import ProgressUpdate, Task
 from .photos import PhotoError, shrink
-
-bp = Blueprint("projects", __name__)
 
 
 def _page() -> int:

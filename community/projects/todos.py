@@ -1,0 +1,23 @@
+""""身边的项目" in my to-dos: projects in the places I live."""
+
+from flask import url_for
+from flask_babel import format_date
+
+from ..access import home_units
+from ..extensions import db
+from ..home.todos import TodoItem, TodoSection, provider
+from .models import Project
+from .service import FOLLOWED
+
+
+@provider(order=40)
+def followed_section(resident) -> TodoSection:
+    """"身边的项目": projects in the places I live, newest change first."""
+    ids = [u.id for u in home_units(resident)]
+    rows = db.session.scalars(db.select(Project).where(
+        Project.unit_id.in_(ids), Project.status.in_(FOLLOWED))
+        .order_by(Project.updated_at.desc()).limit(5)) if ids else []
+    items = [TodoItem(f"{p.title} · {p.status_label}",
+                      url_for("projects.show", project_id=p.id),
+                      "更新于" + format_date(p.updated_at, "M月d日")) for p in rows]
+    return TodoSection("身边的项目", "附近暂时没有在办的项目。", items)
