@@ -1,12 +1,10 @@
 """Domain errors of the ballots area: each carries a plain-words message for the user."""
 
+from ..errors.domain import DomainError
 
-class BallotError(Exception):
+
+class BallotError(DomainError):
     """A vote or a ballot change that the rules refuse; `message` says why in plain words."""
-
-    def __init__(self, message: str, field_name: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field_name
 
 
 class NotOpen(BallotError):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access import has_role, residents_in
 from ..audit.service import record
 from ..clock import now
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..notify.service import notify_many
 from ..projects.models import Project
@@ -20,10 +21,8 @@ from ..web import site_path
 from .models import Answer, Evaluation
 
 
-class EvaluationError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class EvaluationError(DomainError):
+    pass
 
 
 @dataclass

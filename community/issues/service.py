@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..access import belongs_to, has_role
 from ..audit.service import record
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..notify.service import notify
 from ..once import commit_once as _commit_once
@@ -25,7 +26,7 @@ from .states import FINISHED, STATUS_LABELS, TRANSITIONS, WITHDRAWABLE
 REPEAT_WINDOW = timedelta(minutes=30)
 
 
-class IssueError(Exception):
+class IssueError(DomainError):
     """A rule of the cycle refused the action; the message is for the user."""
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..access import home_units, residents_in, role_units
 from ..audit.service import record
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..issues.models import Issue
 from ..notify.service import notify_many
@@ -26,12 +27,8 @@ PAGE = 20
 LINKABLE = ("triaged", "deliberating")
 
 
-class MeetingError(Exception):
+class MeetingError(DomainError):
     """A rule refused the change; the message is for the user, beside `field`."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

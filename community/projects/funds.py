@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..access import has_role
 from ..audit.service import record
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..units.models import Unit
 from .models import MONEY_MAX, Fund, FundMovement, FundPolicy, Project
@@ -24,12 +25,11 @@ ZERO = Decimal("0.00")
 READERS = ("worker", "party_reviewer", "supervisor")
 
 
-class FundError(Exception):
+class FundError(DomainError):
     """A movement the rules refuse; `field` names the form field to show it beside."""
 
     def __init__(self, message: str, field: str = "amount"):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field)
 
 
 @dataclass

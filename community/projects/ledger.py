@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
 from ..auth.service import find_resident
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..residents.models import Resident
 from ..units.models import Household
@@ -17,10 +18,9 @@ from .models import Contribution, Project
 ZERO = Decimal("0")
 
 
-class LedgerError(Exception):
+class LedgerError(DomainError):
     def __init__(self, message: str, field: str = "amount"):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from sqlalchemy import or_
 from ..access import has_role, home_units, role_units
 from ..audit.service import record
 from ..clock import now, today
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..issues.models import Issue
 from ..issues.service import change_status
@@ -22,10 +23,8 @@ MANAGERS, RECORDERS = ("worker",), ("worker", "volunteer")
 VIEWERS = ("worker", "party_reviewer", "supervisor", "volunteer")
 
 
-class ProjectError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class ProjectError(DomainError):
+    pass
 
 
 def move_issue(project: Project, to_status: str, actor, note: str) -> None:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from .. import clock
 from ..access import has_role
 from ..audit.service import record
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..units.models import Household, Unit
 from .models import Membership, Resident, RoleAssignment
@@ -20,12 +21,8 @@ from .models import Membership, Resident, RoleAssignment
 APPOINTABLE = ("representative", "building_head", "volunteer")
 
 
-class PeopleError(Exception):
+class PeopleError(DomainError):
     """A change the worker asked for cannot be made; the message says why, beside `field`."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def _serves(worker, unit: Unit) -> None:
