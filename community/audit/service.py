@@ -8,6 +8,8 @@ from sqlalchemy import text
 
 from ..clock import now
 from ..extensions import db
+from ..residents.models import Resident
+from ..units.models import Unit
 from .models import AuditLog
 
 GENESIS = "0" * 64
@@ -69,3 +71,19 @@ def verify() -> ChainReport:
             return ChainReport(count, row.seq, "内容已被改动")
         prev, count, expected_seq = row.hash, count + 1, expected_seq + 1
     return ChainReport(count)
+
+
+PER_PAGE = 30  # rows on a page of the audit log
+
+
+def rows_below(units, page: int, per_page: int = PER_PAGE) -> tuple[list, bool]:
+    """One page of the audit rows of these units and below, newest first, as (row, actor's
+    name, unit's name), and whether there are more."""
+    below = db.select(Unit.id).where(db.or_(*[Unit.path.startswith(u.path) for u in units]))
+    rows = db.session.execute(
+        db.select(AuditLog, Resident.name, Unit.name)
+        .outerjoin(Resident, Resident.id == AuditLog.actor_id)
+        .join(Unit, Unit.id == AuditLog.unit_id)
+        .where(AuditLog.unit_id.in_(below))
+        .order_by(AuditLog.seq.desc()).offset((page - 1) * per_page).limit(per_page + 1)).all()
+    return rows[:per_page], len(rows) > per_page

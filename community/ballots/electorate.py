@@ -41,6 +41,13 @@ def freeze(ballot: Ballot) -> None:
         else Decimal("0")
 
 
+def residents(ballot: Ballot):
+    """The residents who may cast a vote of the ballot (its frozen electorate), once each."""
+    return db.session.scalars(db.select(Resident).join(
+        Caster, Caster.resident_id == Resident.id).where(Caster.ballot_id == ballot.id)
+        .distinct())
+
+
 def _voters(ballot: Ballot) -> list[Voter]:
     if ballot.rule == "representatives":
         return _representatives(ballot)

@@ -25,7 +25,6 @@ from .models import (
     Ballot,
     BallotCount,
     BallotOption,
-    Caster,
     Elector,
     Participation,
     SecretChoice,
@@ -223,16 +222,10 @@ def _open(ballot: Ballot, actor=None) -> None:
     electorate.freeze(ballot)
     record("ballot_opened", ballot, actor=actor, unit_id=ballot.unit_id,
            heads=ballot.eligible_heads, area=ballot.eligible_area)
-    notify_many(_electorate(ballot), _("投票开始：%(title)s，%(when)s截止", title=ballot.title,
-                                       when=format_datetime(ballot.closes_at, "M月d日 HH:mm")),
+    text = _("投票开始：%(title)s，%(when)s截止", title=ballot.title,
+             when=format_datetime(ballot.closes_at, "M月d日 HH:mm"))
+    notify_many(electorate.residents(ballot), text,
                 site_path("ballots.show", ballot_id=ballot.id), sms=True)
-
-
-def _electorate(ballot: Ballot):
-    """The residents who may cast a vote of the ballot (its frozen electorate)."""
-    return db.session.scalars(db.select(Resident).join(
-        Caster, Caster.resident_id == Resident.id).where(Caster.ballot_id == ballot.id)
-        .distinct())
 
 
 def advance(ballot: Ballot) -> None:
@@ -274,8 +267,8 @@ def publish_result(ballot: Ballot, actor: Resident | None) -> None:
     ballot.outcome = verdict.outcome
     _rewrite_choices(ballot)
     word = labels.OUTCOME_LABELS[verdict.outcome]
-    notify_many(_electorate(ballot), _("表决结果：%(title)s——%(word)s", title=ballot.title,
-                                       word=word),
+    notify_many(electorate.residents(ballot),
+                _("表决结果：%(title)s——%(word)s", title=ballot.title, word=word),
                 site_path("ballots.results", ballot_id=ballot.id), sms=True)
     record("ballot_closed", ballot, actor=actor, unit_id=ballot.unit_id,
            outcome=verdict.outcome, reason=verdict.reason, by="worker" if actor else "time")

@@ -7,7 +7,7 @@ the caller so a meeting, ballot or project can move its issue in its own transac
 
 from datetime import timedelta
 
-from flask import abort, has_request_context, url_for
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +19,7 @@ from ..extensions import db
 from ..notify.service import notify
 from ..once import commit_once as _commit_once
 from ..once import find_by_token
+from ..web import site_path
 from .models import REASON_MAX, Comment, Issue, IssueEvent, Support
 from .states import FINISHED, STATUS_LABELS, TRANSITIONS, WITHDRAWABLE
 
@@ -36,9 +37,7 @@ class InvalidTransition(IssueError):
 
 def issue_url(issue: Issue) -> str:
     """The issue page's path (also outside a request, e.g. from the demo seed or a CLI)."""
-    if has_request_context():
-        return url_for("issues.show", issue_id=issue.id)
-    return f"/issues/{issue.id}"
+    return site_path("issues.show", issue_id=issue.id)
 
 
 def short(title: str, n: int = 16) -> str:

@@ -1,10 +1,11 @@
 """Glue to the issue cycle, one-time form tokens, times in local words, meeting links."""
 
-from flask import has_request_context, url_for
+from flask import url_for
 from flask_babel import format_datetime
 
 from ..issues.service import InvalidTransition, change_status
 from ..once import commit_once, find_by_token  # noqa: F401 - used by meetings services
+from ..web import site_path
 
 __all__ = ["InvalidTransition", "commit_once", "find_by_token", "meeting_url",
            "move_issue", "when"]
@@ -26,6 +27,6 @@ def when(meeting) -> str:
 
 def meeting_url(meeting, external: bool = False) -> str:
     """The agenda page's address (also outside a request, e.g. from the demo seed)."""
-    if has_request_context():
-        return url_for("meetings.show", meeting_id=meeting.id, _external=external)
-    return f"/meetings/{meeting.id}"
+    if external:
+        return url_for("meetings.show", meeting_id=meeting.id, _external=True)
+    return site_path("meetings.show", meeting_id=meeting.id)

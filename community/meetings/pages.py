@@ -67,13 +67,13 @@ def show_context(meeting: Meeting, form: ItemForm | None = None) -> dict:
     """The agenda page: what everyone sees, plus the tools for the unit's workers."""
     manage = can_manage(current_user, meeting.body)
     started = has_started(meeting)
+    checked_in = any(a.resident_id == current_user.id for a in meeting.attendance)
     ctx = {"meeting": meeting, "when": when(meeting), "manage": manage, "started": started,
            "readable": {i.issue_id for i in meeting.items
                         if i.issue is not None and can_read_issue(current_user, i.issue)},
            # 到会签到 while check-in is open, and until the resident has checked in.
-           "checkin": checkin_open(meeting) and not any(
-               a.resident_id == current_user.id for a in meeting.attendance),
-           "checked_in": any(a.resident_id == current_user.id for a in meeting.attendance),
+           "checkin": checkin_open(meeting) and not checked_in,
+           "checked_in": checked_in,
            "minutes": meeting.minutes_published_at is not None or manage}
     if manage and not started:
         ctx["item_form"] = form or item_form(meeting, formdata=False)

@@ -7,27 +7,17 @@ touched the kiosk next, and a screen registered from a browser with JavaScript o
 htmx page it was registered from: the kiosk's script (idle countdown, local keypad) never
 ran until someone reloaded it."""
 
-import contextlib
 import time
 
 import pytest
 
+from tests.browser.test_kiosk_browser import idle_seconds
 from tests.journeys.conftest import follow, heading, in_db, main_text, press, settled
 from tests.journeys.test_resident import neighbour
 from tests.journeys.test_worker_ballots import open_ballot
 
 pytestmark = pytest.mark.browser
 PIN = "135790"
-
-
-@contextlib.contextmanager
-def idle_seconds(live_server, seconds):
-    old = live_server.app.config["KIOSK_IDLE_SECONDS"]
-    live_server.app.config["KIOSK_IDLE_SECONDS"] = seconds
-    try:
-        yield
-    finally:
-        live_server.app.config["KIOSK_IDLE_SECONDS"] = old
 
 
 def keypad(page, digits, js):
