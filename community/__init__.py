@@ -60,6 +60,7 @@ def _refuse_dev_secret(app):
 def _register_blueprints(app):
     """One blueprint per area, at the url_prefix of DESIGN's URL table. Importing an area's
     package imports its view modules and its to-do section (`<area>/todos.py`)."""
+    from .api import bp as api_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .ballots import bp as ballots_bp
@@ -67,9 +68,7 @@ def _register_blueprints(app):
     from .elder import bp as elder_bp
     from .evaluations.views import bp as evaluations_bp
     from .home import bp as home_bp
-    from .issues.api import bp as issues_api_bp
-    from .issues.triage_views import bp as triage_bp
-    from .issues.views import bp as issues_bp
+    from .issues import bp as issues_bp
     from .kiosk import bp as kiosk_bp
     from .meetings import bp as meetings_bp
     from .notify.views import bp as notify_bp
@@ -83,9 +82,8 @@ def _register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(residents_bp, url_prefix="/residents")
     app.register_blueprint(ballots_bp, url_prefix="/ballots")
-    app.register_blueprint(issues_bp, url_prefix="/issues")
-    app.register_blueprint(triage_bp)  # /triage, /triage/dispatch and /issues/<id>/triage
-    app.register_blueprint(issues_api_bp, url_prefix="/api/v1")
+    app.register_blueprint(issues_bp)  # /issues…, and the triage desk at /triage…
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(roster_bp, url_prefix="/roster")
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
     app.register_blueprint(projects_bp, url_prefix="/projects")

@@ -4,7 +4,7 @@ One blueprint, registered at the root, owns all three URLs (DESIGN: `GET /triage
 `POST /issues/<id>/triage`, `GET /triage/dispatch`): the decision is made from the board and
 returns to it, by the same workers, with the triage forms and service."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,19 +12,17 @@ from .. import clock
 from ..access import require_role, worker_units_or_403
 from ..extensions import db
 from ..web import no_store, rerender_on_csrf_error
-from . import service, triage
+from . import bp, service, triage
 from .forms import MergeForm, ReasonForm, TriageForm
 from .models import Issue
 from .states import TRIAGEABLE
 from .views import me
 
-bp = Blueprint("triage", __name__)
-
 
 @bp.route("/triage")
 @login_required
 @no_store
-def index():
+def triage_board():
     """Untriaged issues first, urgent on top, with their age; then the latest decisions."""
     worker_units_or_403(current_user)
     waiting, done = triage.triage_board(current_user)
@@ -54,7 +52,7 @@ def decision_forms() -> dict:
 @rerender_on_csrf_error
 @login_required
 @no_store
-def decide(issue_id):
+def triage_issue(issue_id):
     """Decide an issue: 大事/小事/微事 and who leads, or reject it, or merge it into another."""
     issue = service.get_issue_or_404(issue_id, current_user)
     require_role("worker", issue.unit)
@@ -69,7 +67,7 @@ def decide(issue_id):
             form.form_errors.append(str(e))
         else:
             flash(_("第%(id)d号议题：%(status)s。", id=issue.id, status=issue.status_label))
-            return redirect(url_for("triage.index"), 303)
+            return redirect(url_for("issues.triage_board"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("issues/decide.html", issue=issue, forms=forms, action=action,
                            open=issue.status in TRIAGEABLE), status

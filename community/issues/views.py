@@ -1,6 +1,6 @@
 """Issue pages: list, post (also for a resident), read, support, comment, hide, withdraw."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,12 +17,10 @@ from ..web import (
     rerender_on_csrf_error,
     wants_fragment,
 )
-from . import queries, service
+from . import bp, queries, service
 from .forms import CommentForm, FilterForm, FindResidentForm, ReasonForm, WithdrawForm, choices
 from .models import Comment
 from .pages import issue_form, list_args, refill, show_context, support_context
-
-bp = Blueprint("issues", __name__)
 
 # Typed into a form whose login ran out: kept, and the form filled again after the login.
 drafts.keeps("issues.new", ("title", "body", "unit_id", "urgent", "channel", "submit_token"),
@@ -38,7 +36,7 @@ def me() -> Resident:
     return current_user._get_current_object()
 
 
-@bp.route("")
+@bp.route("/issues")
 @login_required
 def index():
     """List the issues I may read, filtered, newest or most supported first."""
@@ -55,7 +53,7 @@ def index():
                            can_assist=can_assist)
 
 
-@bp.route("/new", methods=("GET", "POST"))
+@bp.route("/issues/new", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
 @no_store
@@ -91,7 +89,7 @@ def _author(resident_id: int | None) -> Resident:
     return resident
 
 
-@bp.route("/new/for")
+@bp.route("/issues/new/for")
 @login_required
 @no_store
 def find_resident():
@@ -107,7 +105,7 @@ def find_resident():
     return render_template("issues/find_resident.html", form=form, results=results), status
 
 
-@bp.route("/<int:issue_id>")
+@bp.route("/issues/<int:issue_id>")
 @login_required
 def show(issue_id):
     """Show the issue: its text, timeline, supports and a page of comments."""
@@ -120,7 +118,7 @@ def show(issue_id):
     return render_template("issues/show.html", **ctx, note=note)
 
 
-@bp.route("/<int:issue_id>/support", methods=("POST",))
+@bp.route("/issues/<int:issue_id>/support", methods=("POST",))
 @login_required
 def support(issue_id):
     """附议 once; a targeted htmx request gets the updated count back."""
@@ -140,7 +138,7 @@ def support(issue_id):
     return render_page_or_fragment("issues/show.html", "issues/_support.html", **ctx)
 
 
-@bp.route("/<int:issue_id>/comments", methods=("POST",))
+@bp.route("/issues/<int:issue_id>/comments", methods=("POST",))
 @rerender_on_csrf_error
 @login_required
 def comments(issue_id):
@@ -160,7 +158,7 @@ def comments(issue_id):
                                    **show_context(issue, None, form))
 
 
-@bp.route("/<int:issue_id>/comments/<int:comment_id>/hide", methods=("GET", "POST"))
+@bp.route("/issues/<int:issue_id>/comments/<int:comment_id>/hide", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
 @no_store
@@ -181,7 +179,7 @@ def hide_comment(issue_id, comment_id):
                            form=form), 422 if form.errors else 200
 
 
-@bp.route("/<int:issue_id>/withdraw", methods=("GET", "POST"))
+@bp.route("/issues/<int:issue_id>/withdraw", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
 @no_store

@@ -1,11 +1,10 @@
 """`POST /api/v1/issues`: outside channels (12345热线, 宜格服务 …) hand issues in as JSON."""
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
 from ..extensions import csrf, limiter
-from . import intake
-
-bp = Blueprint("issues_api", __name__)
+from ..issues import intake
+from . import bp
 
 
 def error(status: int, code: str, message: str, **extra):
