@@ -60,10 +60,11 @@ def unit_choices(units) -> list[SelectChoice]:
             for u in units]
 
 
-def field_error(form, error) -> None:
-    """Show a service's refusal (an error with .field, or None) beside its field, or at the
-    top of the page when it names none."""
-    field = getattr(form, error.field, None) if error.field else None
+def field_error(form, error, default: str | None = None) -> None:
+    """Show a service's refusal (a DomainError) beside the field it names; when it names no
+    field of this form, beside `default`, or with no default at the top of the page."""
+    name = error.field if error.field in form else default
+    field = form[name] if name else None
     if field is None:
         flash(str(error), "error")
         return

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
+from ..formkit import field_error
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
 from . import assist, bp, electorate, labels, queries, service
@@ -74,6 +75,6 @@ def assist_vote(ballot_id, resident_id):
                     code=labels.format_receipt(receipt)))
             return redirect(url_for("ballots.assist_list", ballot_id=ballot.id), 303)
     except BallotError as e:
-        form[e.field if e.field in ("pin", "witness_id") else "option"].errors.append(e.message)
+        field_error(form, e, "option")
     return render_template("ballots/assist_confirm.html", ballot=ballot, resident=resident,
                            form=form), 422 if form.errors else 200

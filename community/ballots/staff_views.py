@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import worker_area
 from ..auth.service import find_resident
 from ..extensions import db
-from ..formkit import EmptyForm, new_token, unit_choices
+from ..formkit import EmptyForm, field_error, new_token, unit_choices
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
 from . import bp, link, queries, service
@@ -17,12 +17,6 @@ from . import paper as paper_service
 from . import results as counting
 from .errors import BallotError
 from .forms import BallotForm, PaperForm, assembly_form, make_ticket, read_ticket
-
-
-def _fail(form, error: BallotError, default: str) -> None:
-    """Show a service's refusal beside the field it is about."""
-    field = form[error.field] if error.field and error.field in form else form[default]
-    field.errors.append(error.message)
 
 
 def _draft(form: BallotForm, units, outcome=None) -> service.Draft:
@@ -55,7 +49,7 @@ def new():
         try:
             ballot = service.create_ballot(_draft(form, units, outcome), current_user)
         except BallotError as e:
-            _fail(form, e, "title")
+            field_error(form, e, "title")
         else:
             flash(_("投票已发起。"))
             return redirect(url_for("ballots.show", ballot_id=ballot.id), 303)
@@ -121,7 +115,7 @@ def paper(ballot_id):
         try:
             _enter_paper(ballot, form)
         except BallotError as e:
-            _fail(form, e, "voter")
+            field_error(form, e, "voter")
         else:
             # Never the receipt code beside the voter: on a secret ballot the code finds the
             # choice in the published list. The paper itself is the voter's record.
@@ -148,7 +142,7 @@ def assembly(ballot_id):
             paper_service.enter_assembly(ballot, current_user, lines, counts,
                                          db.session.get(Resident, form.witness_id.data))
         except BallotError as e:
-            _fail(form, e, "present")
+            field_error(form, e, "present")
         else:
             flash(_("现场表决已登记。"))
             return redirect(url_for("ballots.results", ballot_id=ballot.id), 303)

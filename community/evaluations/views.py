@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..access import has_role, require_role
 from ..extensions import db
-from ..formkit import EmptyForm
+from ..formkit import EmptyForm, field_error
 from ..projects.models import Project
 from ..projects.service import VIEWERS, lives_in
 from ..web import current_channel, no_store, rerender_on_csrf_error
@@ -31,7 +31,7 @@ def new():
                                          form.by_household.data, form.submit_token.data)
             return redirect(url_for(".show", evaluation_id=ev.id), 303)
         except service.EvaluationError as e:
-            (getattr(form, e.field) if e.field else form.closes_on).errors.append(e.message)
+            field_error(form, e, "closes_on")
     return render_template("evaluations/new.html", project=project, form=form), \
         422 if form.errors else 200
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..access import has_role, require_role
 from ..clock import now
 from ..extensions import db
+from ..formkit import field_error
 from ..units.models import Unit
 from ..web import rerender_on_csrf_error
 from . import bp, funds
@@ -95,6 +96,6 @@ def movement_new(fund_id):
                 note=(form.note.data or "").strip(), submit_token=form.submit_token.data)
             return redirect(url_for(".fund_show", fund_id=fund.id), 303)
         except funds.FundError as e:
-            getattr(form, e.field).errors.append(e.message)
+            field_error(form, e)
     return render_template("projects/movement_new.html", fund=fund, form=form,
                            sums=funds.balance(fund.id)), 422 if form.errors else 200

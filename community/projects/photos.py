@@ -4,6 +4,7 @@ import io
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..errors.domain import DomainError
 from .models import PHOTO_MAX
 
 # Widest first; quality steps down until the file fits.
@@ -12,8 +13,11 @@ QUALITIES = (70, 55, 40, 30)
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 
 
-class PhotoError(ValueError):
-    """The upload is not a photo we can read."""
+class PhotoError(DomainError):
+    """The upload is not a photo we can read; shown beside the form's `photo` field."""
+
+    def __init__(self, message: str, field: str = "photo"):
+        super().__init__(message, field)
 
 
 def shrink(data: bytes, limit: int = PHOTO_MAX) -> bytes:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..access import role_units
 from ..evaluations.service import project_panel
 from ..extensions import db
-from ..formkit import EmptyForm
+from ..formkit import EmptyForm, field_error
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
 from . import bp, funds, ledger, service
@@ -63,7 +63,7 @@ def new():
                 submit_token=form.submit_token.data)
             return redirect(url_for(".show", project_id=project.id), 303)
         except service.ProjectError as e:
-            form.issue_id.errors.append(e.message)
+            field_error(form, e, "issue_id")
     return render_template("projects/new.html", form=form), 422 if form.errors else 200
 
 
@@ -144,7 +144,7 @@ def update_new(project_id):
                                submit_token=form.submit_token.data)
             return redirect(url_for(".show", project_id=project.id), 303)
         except PhotoError as e:
-            form.photo.errors = [str(e)]
+            field_error(form, e)
     return render_template("projects/update_new.html", project=project, form=form), \
         422 if form.errors else 200
 
@@ -186,7 +186,7 @@ def contribution_new(project_id):
             flash("已登记。")
             return redirect(url_for(".contributions", project_id=project.id), 303)
         except ledger.LedgerError as e:
-            getattr(form, e.field).errors.append(e.message)
+            field_error(form, e)
     return render_template("projects/contribution_new.html", project=project, form=form), \
         422 if form.errors else 200
 

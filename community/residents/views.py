@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, require_staff, role_units, worker_area
-from ..formkit import EmptyForm, unit_choices
+from ..formkit import EmptyForm, field_error, unit_choices
 from ..web import no_store, rerender_on_csrf_error
 from . import people, service
 from .forms import ResetPinForm, SearchForm
@@ -50,11 +50,6 @@ def _to_person(resident):
     return redirect(url_for("residents.person", resident_id=resident.id), 303)
 
 
-def _refused(form, error: people.PeopleError, default: str) -> None:
-    """Show the service's reason beside the field it is about."""
-    form[error.field if error.field in form else default].errors.append(error.message)
-
-
 def _render(template, resident, form, **ctx):
     return render_template(template, resident=resident, form=form, **ctx), \
         422 if form.errors else 200
@@ -85,7 +80,7 @@ def appoint(resident_id):
         try:
             people.appoint(resident, form.role.data, unit, current_user)
         except people.PeopleError as e:
-            _refused(form, e, "role")
+            field_error(form, e, "role")
         else:
             flash(_("已任命 %(name)s 为%(unit)s的%(role)s。", name=resident.name,
                     unit=unit.name, role=ROLE_LABELS[form.role.data]))
@@ -130,7 +125,7 @@ def move(resident_id):
             people.move(resident, form.household_id.data, _destination(form, buildings),
                         current_user)
         except people.PeopleError as e:
-            _refused(form, e, "address")
+            field_error(form, e, "address")
         else:
             flash(_("已登记 %(name)s 搬迁。", name=resident.name))
             return _after_change(resident)
@@ -189,7 +184,7 @@ def owner(resident_id):
             people.change_owner(household, resident, form.area_m2.decimal, current_user,
                                 keep_others=form.keep_others.data)
         except people.PeopleError as e:
-            _refused(form, e, "address")
+            field_error(form, e, "address")
         else:
             flash(_("已登记 %(name)s 为 %(home)s 的业主。", name=resident.name,
                     home=household.label))
@@ -212,7 +207,7 @@ def death(resident_id):
         try:
             people.record_death(resident, form.died_on.data, current_user)
         except people.PeopleError as e:
-            _refused(form, e, "died_on")
+            field_error(form, e, "died_on")
         else:
             flash(_("已登记 %(name)s 去世。", name=resident.name))
             return _to_person(resident)
