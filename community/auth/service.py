@@ -1,13 +1,15 @@
 """Log in with phone or resident code plus PIN; lock one account after repeated failures."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, session
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
 from ..audit.service import record
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..residents.models import Resident
 from ..residents.pins import check_pin, hash_pin
@@ -16,18 +18,28 @@ from ..residents.pins import check_pin, hash_pin
 _DUMMY_HASH: dict[str, str] = {}
 
 
-class LoginFailed(Exception):
+class LoginFailed(DomainError):
     """Wrong login or PIN (deliberately not saying which)."""
 
-
-@dataclass
-class AccountLocked(Exception):
-    until: datetime
+    def __init__(self):
+        super().__init__(_("手机号、居民码或密码不对，请再试一次。"), "pin")
 
 
-class AccountClosed(Exception):
+class AccountLocked(DomainError):
+    """Too many wrong PINs: the account logs in again after `until`."""
+
+    def __init__(self, until: datetime):
+        super().__init__(_("密码错误次数太多，此账户已暂时锁定，请在 %(time)s 以后再试，"
+                           "或请社区工作人员帮忙。", time=format_datetime(until, "HH:mm")), "pin")
+        self.until = until
+
+
+class AccountClosed(DomainError):
     """A worker recorded this person's death: the account no longer logs in (said only after
     the right PIN, so a stranger learns nothing)."""
+
+    def __init__(self):
+        super().__init__(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"), "pin")
 
 
 def find_resident(login: str) -> Resident | None:

@@ -9,12 +9,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from .. import drafts
 from ..extensions import limiter
-from ..formkit import EmptyForm
+from ..formkit import EmptyForm, field_error
 from ..web import no_store, rerender_on_csrf_error, safe_next
 from . import service
 from .forms import LoginForm
@@ -38,14 +37,8 @@ def login():
     if form.validate_on_submit():
         try:
             resident = service.authenticate(form.login.data, form.pin.data)
-        except service.AccountLocked as locked:
-            form.pin.errors.append(_("密码错误次数太多，此账户已暂时锁定，请在 %(time)s 以后再试，"
-                                     "或请社区工作人员帮忙。",
-                                     time=format_datetime(locked.until, "HH:mm")))
-        except service.LoginFailed:
-            form.pin.errors.append(_("手机号、居民码或密码不对，请再试一次。"))
-        except service.AccountClosed:
-            form.pin.errors.append(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"))
+        except (service.AccountLocked, service.LoginFailed, service.AccountClosed) as e:
+            field_error(form, e)
         else:
             return _start_session(resident)
     status = 422 if form.errors or request.method == "POST" else 200

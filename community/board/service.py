@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from flask import abort, current_app, g, has_request_context
+from flask_babel import gettext as _
 
 from ..audit.service import record
 from ..clock import now
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..issues.service import post_issue
 from ..projects.service import lives_in
@@ -21,10 +23,8 @@ OBJECTION_DAYS = {"triage": 0, "minutes": 0, "ballots": 7, "projects": 0, "funds
 PER_SECTION = 5
 
 
-class ObjectionRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ObjectionRefused(DomainError):
+    """The item takes no objection (any more)."""
 
 
 def is_village(unit: Unit) -> bool:
@@ -115,7 +115,7 @@ def file_objection(unit: Unit, item, resident, text: str, token: str | None = No
     if not lives_in(resident, unit):
         abort(403)
     if not objection_open(item):
-        raise ObjectionRefused("这一项的异议期已过，或不接受异议")
+        raise ObjectionRefused(_("这一项的异议期已过，或不接受异议"))
     obj = Objection(unit_id=unit.id, section=item.section, item_key=item.key,
                     item_title=item.title[:120], resident_id=resident.id, text=text.strip(),
                     submit_token=token)
@@ -130,8 +130,10 @@ def file_objection(unit: Unit, item, resident, text: str, token: str | None = No
 
 def _as_issue(unit: Unit, item, resident, obj: Objection) -> int:
     """Turn the objection into an issue through the issues area (it commits itself)."""
-    title = f"异议：{item.title}"[:60]
-    body = f"对公开栏“{SECTION_LABELS[item.section]}”中“{item.title}”的异议：\n{obj.text}"
+    # The issue's own text, kept as the resident's words (data, like the objection itself).
+    title = f"异议：{item.title}"[:60]  # i18n: data
+    section = SECTION_LABELS[item.section]
+    body = f"对公开栏“{section}”中“{item.title}”的异议：\n{obj.text}"  # i18n: data
     issue = post_issue(author=resident, unit=unit, title=title, body=body[:2000],
                        token=f"objection:{obj.submit_token or obj.id}")
     return issue.id

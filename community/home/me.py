@@ -4,13 +4,12 @@ Each setting is its own small form (CSRF, works without JavaScript, POST-redirec
 field names differ, so the forms need no prefix and each sends the plain `csrf_token`."""
 
 from flask import flash, redirect, render_template, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..access import home_units
 from ..auth.service import AccountLocked
-from ..formkit import EmptyForm, new_token
+from ..formkit import EmptyForm, field_error, new_token
 from ..residents import settings
 from ..web import no_store, rerender_on_csrf_error
 from . import bp
@@ -58,13 +57,8 @@ def change_pin():
     if form.validate_on_submit():
         try:
             settings.change_pin(_me(), form.old_pin.data, form.new_pin.data)
-        except AccountLocked as locked:
-            until = format_datetime(locked.until, "HH:mm")
-            form.old_pin.errors.append(_(
-                "密码错误次数太多，此账户已暂时锁定，请在 %(time)s 以后再试，"
-                "或请社区工作人员帮忙。", time=until))
-        except settings.WrongPin:
-            form.old_pin.errors.append(_("原来的密码不对，请再试一次。连续填错会暂时锁定账户。"))
+        except (AccountLocked, settings.WrongPin) as e:
+            field_error(form, e, "old_pin")
         else:
             login_user(_me())  # this phone stays logged in with the new session epoch
             session["pin_changed"] = token

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from ..access import role_units, worker_units_or_403
 from ..auth import service as auth_service
 from ..extensions import csrf, db, limiter
-from ..formkit import EmptyForm
+from ..formkit import EmptyForm, field_error
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error, safe_next
 from . import bp, keypad, service
@@ -84,8 +84,8 @@ def _authenticate(form, entry):
                                  time=format_datetime(locked.until, "HH:mm")))
     except auth_service.LoginFailed:
         form.pin.errors.append(_("居民码或密码不对，请再试一次。"))
-    except auth_service.AccountClosed:
-        form.pin.errors.append(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"))
+    except auth_service.AccountClosed as e:
+        field_error(form, e)
     return None
 
 

@@ -2,15 +2,21 @@
 
 Each change writes an audit row with the resident as actor and commits once."""
 
+from flask_babel import gettext as _
+
 from ..audit.service import record
 from ..auth.service import check_resident_pin
+from ..errors.domain import DomainError
 from ..extensions import db
 from .models import Resident
 from .pins import hash_pin
 
 
-class WrongPin(Exception):
+class WrongPin(DomainError):
     """The old PIN did not match (counted toward the lockout like a failed login)."""
+
+    def __init__(self):
+        super().__init__(_("原来的密码不对，请再试一次。连续填错会暂时锁定账户。"), "old_pin")
 
 
 def _unit_id(resident: Resident) -> int | None:

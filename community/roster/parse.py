@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from ..errors.domain import DomainError
+
 COLUMNS = ("unit_path", "address", "area_m2", "name", "phone", "resident_code", "birth_year",
            "owner", "pin")
 REQUIRED = COLUMNS[:-1]  # without a pin column every PIN is generated
@@ -19,7 +21,7 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-class RosterFileError(Exception):
+class RosterFileError(DomainError):
     """The file as a whole cannot be read (wrong type, encoding, or missing columns)."""
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from ..errors.domain import DomainError
 from ..residents.pins import WEAK_PINS
 from .parse import RawRow
 
@@ -23,11 +24,11 @@ class RowError:
     reason: str
 
 
-class RosterInvalid(Exception):
+class RosterInvalid(DomainError):
     """The file has bad rows; nothing was saved. `errors` lists every one, by row."""
 
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} errors")
+        super().__init__(_("名册里有 %(n)d 处错误，没有导入任何内容。", n=len(errors)))
         self.errors = sorted(errors, key=lambda e: e.row)
 
 

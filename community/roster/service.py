@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..audit.service import record
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..formkit import new_token
 from ..residents.models import Membership, Resident
@@ -31,20 +32,31 @@ Progress = Callable[[list, int], Iterable]
 KEEP = timedelta(days=2)  # how long an upload waits for its confirmation
 
 
-class UploadGone(Exception):
+class UploadGone(DomainError):
     """No such upload of this worker's (never made, someone else's, or forgotten)."""
 
+    def __init__(self):
+        super().__init__(_("找不到这次上传的名册（可能已超过两天），没有导入。请重新选择文件。"))
 
-class AlreadyImported(Exception):
+
+class AlreadyImported(DomainError):
     """The upload was imported already: a re-sent confirmation. `summary` says what it did."""
 
     def __init__(self, summary: str):
-        super().__init__(summary)
+        super().__init__(_("这份名册已经导入过了，没有再导入一次。") + summary)
         self.summary = summary
 
 
-class UnitsUnconfirmed(Exception):
-    """The file would create units the worker has not confirmed (or other ones than shown)."""
+class UnitsUnconfirmed(DomainError):
+    """The file would create units the worker has not confirmed (`changed`: other ones than
+    shown), said beside the confirmation box."""
+
+    def __init__(self, changed: bool):
+        super().__init__(
+            _("要新建的单位和刚才列出的不一样了（可能有人同时改动了），请重新核对后再确认。")
+            if changed else
+            _("请逐个核对上面要新建的单位，没有写错就勾选这一项；有写错的，请改正文件后重新上传。"),
+            "new_units_ok")
 
 
 @dataclass
@@ -161,7 +173,7 @@ def _check_units(plan: Plan, units_seen: str | None) -> None:
         return
     paths = ["/".join(p) for p in new_unit_paths(plan)]
     if paths and units_digest(paths) != units_seen:
-        raise UnitsUnconfirmed
+        raise UnitsUnconfirmed(changed=bool(units_seen))
 
 
 def _claim(upload_id: int) -> None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import worker_units_or_403
+from ..formkit import field_error
 from ..web import no_store, rerender_on_csrf_error
 from . import service
 from .forms import ConfirmForm, RosterForm
@@ -49,24 +50,15 @@ def confirm():
         if form.validate_on_submit():
             result = service.confirm_upload(upload, current_user, form.confirmed_units())
             return _imported(result)
-    except service.UploadGone:
-        flash(_("找不到这次上传的名册（可能已超过两天），没有导入。请重新选择文件。"))
-        return redirect(url_for("roster.upload"), 303)
-    except service.AlreadyImported as e:
-        flash(_("这份名册已经导入过了，没有再导入一次。") + e.summary)
+    except (service.UploadGone, service.AlreadyImported) as e:
+        flash(e.message)
         return redirect(url_for("roster.upload"), 303)
     except service.RosterInvalid as e:
         return _upload_page(RosterForm(formdata=None), units, e.errors), 422
-    except service.UnitsUnconfirmed:
-        form.new_units_ok.errors = [_unconfirmed_reason(form)]
+    except service.UnitsUnconfirmed as e:
+        field_error(form, e)
     return render_template("roster/confirm.html", form=form, preview=preview,
                            filename=upload.filename), 422 if form.errors else 200
-
-
-def _unconfirmed_reason(form: ConfirmForm) -> str:
-    if form.new_units_ok.data:
-        return _("要新建的单位和刚才列出的不一样了（可能有人同时改动了），请重新核对后再确认。")
-    return _("请逐个核对上面要新建的单位，没有写错就勾选这一项；有写错的，请改正文件后重新上传。")
 
 
 def _upload_page(form: RosterForm, units, errors):

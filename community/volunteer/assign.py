@@ -1,23 +1,31 @@
 """Workers give buildings to volunteers (走访楼栋分配)."""
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..access import has_role
 from ..audit.service import record
+from ..errors.domain import DomainError
 from ..extensions import db
 from ..residents.models import Resident, RoleAssignment
 from ..units.models import Unit
 from .models import VolunteerAssignment
 
 
-class AlreadyAssigned(Exception):
+class AlreadyAssigned(DomainError):
     """This volunteer already has this building."""
 
+    def __init__(self):
+        super().__init__(_("这位志愿者已经负责这个楼栋了。"), "building_id")
 
-class OutsideTheirArea(Exception):
+
+class OutsideTheirArea(DomainError):
     """The building is not where the volunteer holds the volunteer role."""
+
+    def __init__(self):
+        super().__init__(_("这位志愿者不在这个楼栋所在的地方服务。"), "building_id")
 
 
 def _under(units: list[Unit]):

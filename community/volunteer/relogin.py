@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..auth import service as auth_service
 from ..auth.forms import LoginForm
+from ..formkit import field_error
 
 _NOT_CARRIED = {"csrf_token", "login", "pin", "submit"}
 
@@ -31,10 +32,8 @@ def resume_or_login():
             resident = auth_service.authenticate(form.login.data, form.pin.data)
         except auth_service.AccountLocked:
             form.pin.errors.append(_("密码错误次数太多，此账户已暂时锁定，请稍后再试。"))
-        except auth_service.LoginFailed:
-            form.pin.errors.append(_("手机号、居民码或密码不对，请再试一次。"))
-        except auth_service.AccountClosed:
-            form.pin.errors.append(_("这个账户已经停用，不能再登录。如有疑问，请联系社区工作人员。"))
+        except (auth_service.LoginFailed, auth_service.AccountClosed) as e:
+            field_error(form, e)
         else:
             auth_service.log_in(resident)
             return None

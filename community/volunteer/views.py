@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..access import role_units, worker_units_or_403
 from ..extensions import db, limiter
-from ..formkit import EmptyForm, new_token
+from ..formkit import EmptyForm, field_error, new_token
 from ..residents.models import Resident
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
@@ -91,11 +91,8 @@ def _assign(form) -> bool:
     building = db.get_or_404(Unit, form.building_id.data)
     try:
         assigning.assign(volunteer, building, current_user)
-    except assigning.AlreadyAssigned:
-        form.building_id.errors.append(_("这位志愿者已经负责这个楼栋了。"))
-        return False
-    except assigning.OutsideTheirArea:
-        form.building_id.errors.append(_("这位志愿者不在这个楼栋所在的地方服务。"))
+    except (assigning.AlreadyAssigned, assigning.OutsideTheirArea) as e:
+        field_error(form, e)
         return False
     flash(_("已把 %(b)s 分给 %(v)s。", b=assigning.label(building), v=volunteer.name))
     return True
