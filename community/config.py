@@ -21,7 +21,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_NAME": "ysting",
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
         "KIOSK_IDLE_SECONDS": 60,  # a kiosk session ends after a minute without a touch
-        "SESSION_REFRESH_EACH_REQUEST": True,
+        # Not re-signed on every request: hooks.py moves the idle clock once a minute.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "WTF_CSRF_SSL_STRICT": False,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",

@@ -136,6 +136,22 @@ def test_idle_session_expires_after_30_minutes(client, auth, people, monkeypatch
     assert r.status_code == 303 and "/login" in r.headers["Location"]
 
 
+def test_the_session_cookie_is_signed_again_only_when_it_changes(client, auth, people,
+                                                                  monkeypatch):
+    """Idle time is tracked once a minute, not by re-signing the cookie on every request."""
+    start = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: start)
+    auth.login("13900000001", "135790")
+    client.get("/me")  # its forms put a CSRF token in the session once
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=30))
+    assert "Set-Cookie" not in client.get("/me").headers
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=61))
+    assert "ysting=" in client.get("/me").headers["Set-Cookie"]  # the idle clock moved
+    assert "Set-Cookie" not in client.get("/me").headers
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=31))
+    assert client.get("/me").status_code == 200  # 30 minutes after the last write: still in
+
+
 def test_login_required_page_redirects_htmx_with_header(client, people):
     r = client.get("/me", headers={"HX-Request": "true"})
     assert r.status_code == 204 and r.headers["HX-Redirect"].startswith("/login")
