@@ -271,11 +271,11 @@ def test_board_announces_a_ballot_before_and_while_it_is_open(app, client, tree)
     assert "表决公告与结果" in html
     announced = html[html.index("加装电梯"):][:400]
     assert "公示中" in announced and "公示 7 天" in announced
-    assert "投票中" in html[html.index("楼道照明"):][:400]
+    assert "投票进行中" in html[html.index("楼道照明"):][:400]  # the ballot page's word
     ballots_service.close_ballot(db.session.get(Ballot, now_open.id), worker)
     db.session.commit()
     html = client.get(f"/board/{tree['community'].id}").get_data(as_text=True)
-    assert "投票中" not in html and "参与 0/" in html[html.index("楼道照明"):][:400]
+    assert "投票进行中" not in html and "参与 0/" in html[html.index("楼道照明"):][:400]
 
 
 def test_one_receipt_format_that_does_not_break_and_is_found_however_typed(app, tree):

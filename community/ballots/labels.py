@@ -3,14 +3,14 @@ codes. The counting (results.py, rules.py) reads stored kinds and outcomes, neve
 
 from flask_babel import lazy_gettext as _l
 
+from ..channels import labels_for
 from . import rules
-from .models import Ballot
+from .models import CHANNELS, Ballot
 
 format_area = rules.format_area
 
 OUTCOME_LABELS = {"passed": _l("通过"), "failed": _l("未通过"), "no_quorum": _l("表决不成立")}
-CHANNEL_LABELS = {"web": _l("网上投票"), "kiosk": _l("自助终端"), "visit": _l("入户走访"),
-                  "paper": _l("纸质票"), "assembly": _l("现场举手")}
+CHANNEL_LABELS = labels_for(CHANNELS)
 BASIS_LABELS = {"resident": _l("十八周岁以上居民，一人一票"), "household": _l("一户一票"),
                 "owner": _l("业主：按专有部分面积和人数双重计算")}
 RULE_LABELS = {

@@ -1,5 +1,6 @@
 """Forms of the notice board: an objection, and the unit's display settings."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
@@ -23,10 +24,11 @@ def settings_form(values: dict[str, tuple[int, int]]):
 
     for key, label in SECTION_LABELS.items():
         setattr(SettingsForm, f"{key}_display", IntegerField(
-            f"{label}：公示天数", default=values[key][0], render_kw={"inputmode": "numeric"},
+            _("%(section)s：公示天数", section=label), default=values[key][0],
+            render_kw={"inputmode": "numeric"},
             validators=[InputRequired(_l("请填写天数")), NumberRange(1, 366, _l("1到366天"))]))
         setattr(SettingsForm, f"{key}_objection", IntegerField(
-            f"{label}：异议期天数（0为不设）", default=values[key][1],
+            _("%(section)s：异议期天数（0为不设）", section=label), default=values[key][1],
             render_kw={"inputmode": "numeric"},
             validators=[InputRequired(_l("请填写天数")), NumberRange(0, 366, _l("0到366天"))]))
     return SettingsForm()

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,8 +11,9 @@ from ..extensions import db
 from ..residents.models import Resident
 from ..units.models import Unit
 
-SECTION_LABELS = {"triage": "议题分流结果", "minutes": "会议纪要", "ballots": "表决公告与结果",
-                  "projects": "项目进展", "funds": "资金收支", "evaluations": "评价结果"}
+SECTION_LABELS = {"triage": _l("议题分流结果"), "minutes": _l("会议纪要"),
+                  "ballots": _l("表决公告与结果"), "projects": _l("项目进展"),
+                  "funds": _l("资金收支"), "evaluations": _l("评价结果")}
 SECTIONS = tuple(SECTION_LABELS)
 OBJECTION_MAX = 500
 

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..ballots import results as counted
 from ..ballots.labels import OUTCOME_LABELS as BALLOT_OUTCOMES
+from ..ballots.labels import STATUS_LABELS as BALLOT_STATES
 from ..ballots.models import Ballot
 from ..evaluations import service as evaluation_service
-from ..evaluations.models import OUTCOME_LABELS, Evaluation
+from ..evaluations.models import CHOICE_LABELS, OUTCOME_LABELS, Evaluation
 from ..extensions import db
 from ..issues.models import Issue
 from ..meetings.models import Body, Meeting
@@ -60,7 +62,8 @@ def minutes(unit: Unit, limit: int, offset: int):
         .order_by(Meeting.minutes_published_at.desc()))
     rows, total = _page(stmt, limit, offset)
     return [BoardItem("minutes", f"meeting:{x.id}", x.title, x.minutes_published_at,
-                      [f"{x.body.name} · 出席 {len(x.attendance)} 人 · {len(x.items)} 项议程"],
+                      [_("%(body)s · 出席 %(n)s 人 · %(items)s 项议程", body=x.body.name,
+                         n=len(x.attendance), items=len(x.items))],
                       url_for("meetings.show", meeting_id=x.id)) for x in rows], total
 
 
@@ -78,24 +81,25 @@ def ballots(unit: Unit, limit: int, offset: int):
     items = []
     for b in rows:
         if b.status == "closed":
-            line = str(BALLOT_OUTCOMES.get(b.outcome or "", "已结束"))
-            line += f" · 参与 {counted.turnout(b)[0]}/{b.eligible_heads}"
+            line = _("%(verdict)s · 参与 %(cast)s/%(eligible)s",
+                     verdict=BALLOT_OUTCOMES.get(b.outcome or "", BALLOT_STATES["closed"]),
+                     cast=counted.turnout(b)[0], eligible=b.eligible_heads)
             items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.closed_at or
                                    b.created_at, [line], url_for("ballots.results",
                                                                  ballot_id=b.id)))
             continue
-        when = f"{_when(b.opens_at)} 至 {_when(b.closes_at)}"
-        line = (f"公示中，{when}投票" if b.status == "scheduled" else f"投票中，{when}")
+        line = _("%(state)s · 投票时间 %(start)s 至 %(end)s", state=BALLOT_STATES[b.status],
+                 start=_when(b.opens_at), end=_when(b.closes_at))
         if b.status == "scheduled" and b.basis == "owner":
             days = (b.opens_at - b.created_at).days  # whole days of notice
-            line += f" · 公示 {days} 天"
+            line += _(" · 公示 %(days)s 天", days=days)
         items.append(BoardItem("ballots", f"ballot:{b.id}", b.title, b.created_at, [line],
                                url_for("ballots.show", ballot_id=b.id)))
     return items, total
 
 
 def _when(at: datetime) -> str:
-    return format_datetime(at, "M月d日 HH:mm")
+    return format_datetime(at, _("M月d日 HH:mm"))
 
 
 def projects(unit: Unit, limit: int, offset: int):
@@ -107,15 +111,15 @@ def projects(unit: Unit, limit: int, offset: int):
     for p in rows:
         t = ledger.totals([p.id])
         goods = "、".join(f"{k}{_num(v)}" for k, v in t.materials.items())
-        lines = [f"{p.status_label} · 责任方 {p.responsible}",
-                 f"出资 {t.money:,.2f} 元 · 投工 {_num(t.hours)} 小时" + (f" · 物资 {goods}"
-                                                                   if goods else "")]
-        named = [ledger.public_name(c) for c in db.session.scalars(db.select(Contribution).where(
-            Contribution.project_id == p.id, Contribution.consent_publish).limit(8)
-            .options(*ledger.NAMES))]
-        named = [n for n in named if n not in ("一位居民", "一户居民", "爱心单位", "匿名")]
+        lines = [_("%(state)s · 责任方 %(who)s", state=p.status_label, who=p.responsible),
+                 _("出资 %(money)s 元 · 投工 %(hours)s 小时", money=f"{t.money:,.2f}",
+                   hours=_num(t.hours)) + (_(" · 物资 %(goods)s", goods=goods) if goods else "")]
+        named = [ledger.consented_name(c) for c in db.session.scalars(db.select(Contribution)
+                 .where(Contribution.project_id == p.id, Contribution.consent_publish).limit(8)
+                 .options(*ledger.NAMES))]
+        named = [n for n in named if n]
         if named:
-            lines.append("致谢：" + "、".join(OrderedDict.fromkeys(named)))
+            lines.append(_("致谢：%(names)s", names="、".join(OrderedDict.fromkeys(named))))
         items.append(BoardItem("projects", f"project:{p.id}", p.title, p.updated_at, lines))
     return items, total
 
@@ -126,12 +130,12 @@ def _num(value) -> str:
 
 
 def _movement_line(mv) -> str:
-    what = f"{mv.kind_label} {mv.amount:,.2f} 元"
+    what = _("%(kind)s %(amount)s 元", kind=mv.kind_label, amount=f"{mv.amount:,.2f}")
     if mv.project is not None:
         what += f" · {mv.project.title}"
     if mv.voucher:
-        what += f" · 凭证 {mv.voucher}"
-    return f"{what} · 余额 {mv.balance_after:,.2f} 元"
+        what += _(" · 凭证 %(voucher)s", voucher=mv.voucher)
+    return _("%(what)s · 余额 %(balance)s 元", what=what, balance=f"{mv.balance_after:,.2f}")
 
 
 def funds(unit: Unit, limit: int, offset: int, monthly: bool = False):
@@ -159,15 +163,18 @@ def _monthly(rows, limit: int, offset: int):
         s = months[key]
         s[mv.kind] += mv.amount
         s["n"] += 1
-    items = [BoardItem("funds", f"month:{fid}:{ym}", f"{s['fund'].unit.name}{s['fund'].label}"
-                       f" {ym} 月度公开", s["posted"], [_month_line(s)])
+    items = [BoardItem("funds", f"month:{fid}:{ym}", _(
+        "%(fund)s %(month)s 月度公开", fund=f"{s['fund'].unit.name}{s['fund'].label}", month=ym),
+        s["posted"], [_month_line(s)])
              for (fid, ym), s in months.items()]
     return items[offset:offset + limit], len(items)
 
 
 def _month_line(s: dict) -> str:
-    return (f"收入 {s['income']:,.2f} 元 · 拨付 {s['allocation']:,.2f} 元 · 支出 "
-            f"{s['spending']:,.2f} 元 · 共 {s['n']} 笔 · 月末余额 {s['close']:,.2f} 元")
+    return _("收入 %(income)s 元 · 拨付 %(allocation)s 元 · 支出 %(spending)s 元 · 共 %(n)s 笔 · "
+             "月末余额 %(close)s 元", income=f"{s['income']:,.2f}",
+             allocation=f"{s['allocation']:,.2f}", spending=f"{s['spending']:,.2f}", n=s["n"],
+             close=f"{s['close']:,.2f}")
 
 
 def evaluations(unit: Unit, limit: int, offset: int):
@@ -180,9 +187,14 @@ def evaluations(unit: Unit, limit: int, offset: int):
     for ev in rows:
         t, rate = evaluation_service.tally(ev), evaluation_service.percent
         items.append(BoardItem(
-            "evaluations", f"evaluation:{ev.id}", f"{ev.project.title}（第{ev.round}轮）",
-            ev.closed_at, [f"满意率 {rate(t.rate)} · 满意 {t.satisfied} · 基本满意 "
-                           f"{t.basic} · 不满意 {t.unsatisfied} · {OUTCOME_LABELS[ev.outcome]}"]))
+            "evaluations", f"evaluation:{ev.id}", _("%(title)s（第%(round)s轮）",
+                                                    title=ev.project.title, round=ev.round),
+            ev.closed_at, [_("满意率 %(rate)s · %(satisfied)s %(s)s · %(basic)s %(b)s · "
+                             "%(unsatisfied)s %(u)s · %(outcome)s", rate=rate(t.rate),
+                             satisfied=CHOICE_LABELS["satisfied"], s=t.satisfied,
+                             basic=CHOICE_LABELS["basic"], b=t.basic,
+                             unsatisfied=CHOICE_LABELS["unsatisfied"], u=t.unsatisfied,
+                             outcome=OUTCOME_LABELS[ev.outcome])]))
     return items, total
 
 

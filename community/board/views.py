@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
@@ -46,7 +47,7 @@ def qr_svg(url: str) -> Markup:
     """An inline SVG QR code for url (no style attribute: the CSP forbids inline styles)."""
     code = segno.make(url, error="m")
     return Markup(code.svg_inline(scale=4, border=4, svgclass="qr", lineclass=None,  # noqa: S704
-                                  title="扫码打开网上公开栏"))
+                                  title=_("扫码打开网上公开栏")))
 
 
 @bp.route("/")
@@ -117,7 +118,7 @@ def objection(unit_id):
     if form.validate_on_submit():
         service.file_objection(unit, item, current_user, form.text.data,
                                form.submit_token.data)
-        flash("您的异议已提交，将作为议题办理。")
+        flash(_("您的异议已提交，将作为议题办理。"))
         return redirect(url_for(".show", unit_id=unit.id), 303)
     return render_template("board/objection.html", unit=unit, item=item, form=form,
                            label=SECTION_LABELS[section]), 422 if form.errors else 200
@@ -134,7 +135,7 @@ def settings(unit_id):
     if form.validate_on_submit():
         service.save_settings(unit, {s: (form[f"{s}_display"].data, form[f"{s}_objection"].data)
                                      for s in SECTIONS}, current_user)
-        flash("已保存。")
+        flash(_("已保存。"))
         return redirect(url_for(".show", unit_id=unit.id), 303)
     return render_template("board/settings.html", unit=unit, form=form,
                            sections=SECTIONS), 422 if form.errors else 200

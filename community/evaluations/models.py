@@ -3,6 +3,8 @@
 from datetime import datetime
 from fractions import Fraction
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,8 +12,9 @@ from ..clock import now
 from ..extensions import db
 from ..projects.models import Project
 
-CHOICE_LABELS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
-OUTCOME_LABELS = {"passed": "评价通过", "rectify": "需要整改", "no_answers": "无人评价"}
+CHOICE_LABELS = {"satisfied": _l("满意"), "basic": _l("基本满意"), "unsatisfied": _l("不满意")}
+OUTCOME_LABELS = {"passed": _l("评价通过"), "rectify": _l("需要整改"),
+                  "no_answers": _l("无人评价")}
 COMMENT_MAX = 500
 
 
@@ -59,8 +62,8 @@ class Evaluation(db.Model):
     @property
     def state_label(self) -> str:
         if self.outcome:
-            return OUTCOME_LABELS[self.outcome]
-        return "评价中" if self.is_open else "已到截止时间"
+            return str(OUTCOME_LABELS[self.outcome])
+        return _("评价中") if self.is_open else _("已到截止时间")
 
 
 class Answer(db.Model):

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..notify.service import notify
 from ..once import commit_once as _commit_once
 from ..once import find_by_token
+from ..residents.models import ROLE_LABELS
 from ..web import site_path
 from .models import REASON_MAX, Comment, Issue, IssueEvent, Support
 from .states import FINISHED, STATUS_LABELS, TRANSITIONS, WITHDRAWABLE
@@ -173,5 +174,5 @@ def can_assist(user, resident) -> bool:
 def helper_word(resident) -> str:
     """How the resident is told who typed their issue in: 志愿者 or 社区工作人员."""
     if any(r.role == "volunteer" for r in resident.roles):
-        return _("志愿者")
+        return str(ROLE_LABELS["volunteer"])
     return _("社区工作人员")

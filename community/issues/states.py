@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..channels import labels_for
+
 # DESIGN "The cycle": the order here is the order of the cycle.
 STATUS_LABELS = {
     "submitted": _l("已提交"),
@@ -43,18 +45,8 @@ TRIAGEABLE = {"submitted", "triaged", "forwarded"}
 CATEGORY_LABELS = {"big": _l("大事"), "small": _l("小事"), "micro": _l("微事")}
 CATEGORIES = tuple(CATEGORY_LABELS)
 
-CHANNEL_LABELS = {
-    "web": _l("网页"),
-    "kiosk": _l("自助终端"),
-    "visit": _l("入户走访"),
-    "phone": _l("电话"),
-    "wechat": _l("微信群"),
-    "hotline": _l("12345热线"),
-    "yige": _l("宜格服务"),
-    "box": _l("意见箱"),
-    "forum": _l("座谈会"),
-    "survey": _l("问卷"),
-}
+CHANNEL_LABELS = labels_for(("web", "kiosk", "visit", "phone", "wechat", "hotline", "yige",
+                             "box", "forum", "survey"))
 CHANNELS = tuple(CHANNEL_LABELS)
 # Channels a volunteer or worker records when entering an issue for someone else.
 ASSISTED_CHANNELS = tuple(c for c in CHANNELS if c not in ("web", "kiosk"))

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -63,14 +64,24 @@ NAMES = (selectinload(Contribution.resident),
 
 def public_name(c: Contribution) -> str:
     """The contributor as the public may see them: a name only with consent."""
+    if (name := consented_name(c)) is not None:
+        return name
     if c.source == "anonymous":
-        return "匿名"
+        return _("匿名")
     if c.source == "organisation":
-        return c.organisation if c.consent_publish else "爱心单位"
+        return _("爱心单位")
+    return _("一户居民") if c.source == "household" else _("一位居民")
+
+
+def consented_name(c: Contribution) -> str | None:
+    """The contributor's own name when they agreed to have it published, else None."""
+    if not c.consent_publish or c.source == "anonymous":
+        return None
+    if c.source == "organisation":
+        return c.organisation or None
     if c.source == "household":
-        return c.household.label if c.consent_publish else "一户居民"
-    named = c.consent_publish and c.resident is not None and c.resident.publish_name
-    return c.resident.name if named else "一位居民"
+        return c.household.label
+    return c.resident.name if c.resident is not None and c.resident.publish_name else None
 
 
 def staff_name(c: Contribution) -> str:
@@ -79,7 +90,7 @@ def staff_name(c: Contribution) -> str:
         return c.resident.name
     if c.source == "household" and c.household is not None:
         return c.household.label
-    return c.organisation or "匿名"
+    return c.organisation or _("匿名")
 
 
 def add_contribution(project: Project, actor, *, kind: str, received_on: date, source: str,
@@ -109,7 +120,7 @@ def add_contribution(project: Project, actor, *, kind: str, received_on: date, s
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise LedgerError("这笔记录不完整或已登记过，请检查后再提交") from None
+        raise LedgerError(_("这笔记录不完整或已登记过，请检查后再提交")) from None
     record("contribution_added", c, actor=actor, unit_id=project.unit_id, project_id=project.id,
            kind=kind, hours=c.hours, amount=c.amount, material=c.material, quantity=c.quantity)
     db.session.commit()
@@ -122,7 +133,7 @@ def find_contributor(project: Project, source: str, who: str):
     homes = [m.household for m in getattr(resident, "memberships", [])
              if project.unit.contains(m.household.building)]
     if resident is None or (source == "household" and not homes):
-        raise LedgerError("没找到这位居民，请核对手机号或居民码", "who")
+        raise LedgerError(_("没找到这位居民，请核对手机号或居民码"), "who")
     return resident, (homes[0] if homes else None)
 
 

@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -26,13 +28,14 @@ MONEY_MAX = Decimal("100000000")
 PHOTO_MAX = 30 * 1024
 TITLE_MAX, TEXT_MAX, NAME_MAX = 60, 1000, 60
 
-STATUS_LABELS = {"planned": "筹备中", "active": "实施中", "done": "已完工", "rectifying": "整改中"}
-TASK_LABELS = {"todo": "未开始", "doing": "进行中", "done": "已完成"}
-KIND_LABELS = {"labour": "投工投劳", "money": "出资", "material": "出物"}
-SOURCE_LABELS = {"resident": "居民", "household": "住户", "organisation": "单位或组织",
-                 "anonymous": "匿名"}
-FUND_LABELS = {"huimin": "惠民资金", "charity": "社区公益基金"}
-MOVEMENT_LABELS = {"allocation": "拨付项目", "spending": "支出", "income": "收入"}
+STATUS_LABELS = {"planned": _l("筹备中"), "active": _l("实施中"), "done": _l("已完工"),
+                 "rectifying": _l("整改中")}
+TASK_LABELS = {"todo": _l("未开始"), "doing": _l("进行中"), "done": _l("已完成")}
+KIND_LABELS = {"labour": _l("投工投劳"), "money": _l("出资"), "material": _l("出物")}
+SOURCE_LABELS = {"resident": _l("居民"), "household": _l("住户"), "organisation": _l("单位或组织"),
+                 "anonymous": _l("匿名")}
+FUND_LABELS = {"huimin": _l("惠民资金"), "charity": _l("社区公益基金")}
+MOVEMENT_LABELS = {"allocation": _l("拨付项目"), "spending": _l("支出"), "income": _l("收入")}
 
 
 def _in(values) -> str:
@@ -70,7 +73,7 @@ class Project(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 class Task(db.Model):
@@ -96,7 +99,7 @@ class Task(db.Model):
 
     @property
     def status_label(self) -> str:
-        return TASK_LABELS[self.status]
+        return str(TASK_LABELS[self.status])
 
 
 class ProgressUpdate(db.Model):
@@ -197,7 +200,7 @@ class Fund(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.year}年{FUND_LABELS[self.kind]}"
+        return _("%(year)s年%(fund)s", year=self.year, fund=FUND_LABELS[self.kind])
 
 
 class FundMovement(db.Model):
@@ -231,4 +234,4 @@ class FundMovement(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return MOVEMENT_LABELS[self.kind]
+        return str(MOVEMENT_LABELS[self.kind])

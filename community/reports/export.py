@@ -5,6 +5,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -16,11 +17,11 @@ def to_xlsx(report: Report) -> bytes:
     """The workbook: a cover sheet, then one sheet per area with a bold header row."""
     wb = Workbook()
     cover = wb.active
-    cover.title = "说明"
-    cover.append(["单位", report.unit.name])
-    cover.append(["起始日期", report.start])
-    cover.append(["截止日期", report.end])
-    cover.append(["说明", "金额单位为元，精确到分；满意率 = (满意+基本满意) ÷ 全部评价"])
+    cover.title = _("说明")
+    cover.append([_("单位"), report.unit.name])
+    cover.append([_("起始日期"), report.start])
+    cover.append([_("截止日期"), report.end])
+    cover.append([_("说明"), _("金额单位为元，精确到分；满意率 = (满意+基本满意) ÷ 全部评价")])
     for sheet in report.sheets:
         ws = wb.create_sheet(sheet.title)
         ws.append(sheet.header)
@@ -43,7 +44,8 @@ def to_csv(report: Report) -> bytes:
     """One CSV (UTF-8 with BOM so spreadsheet programs read the Chinese): 表, then columns."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["表", "单位", report.unit.name, "期间", report.start, report.end])
+    writer.writerow([_("表"), _("单位"), report.unit.name, _("期间"), report.start,
+                     report.end])
     for sheet in report.sheets:
         writer.writerow([sheet.title, *sheet.header])
         for row in sheet.rows:

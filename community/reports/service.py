@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from .. import clock
 from ..ballots import results
 from ..ballots.labels import OUTCOME_LABELS as BALLOT_OUTCOMES
@@ -43,13 +45,14 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def issues_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Issues raised in the period by category and status, and days to close."""
-    sheet = Sheet("议题", ["分类", "状态", "数量", "已办结", "平均办结天数"])
+    sheet = Sheet(_("议题"), [_("分类"), _("状态"), _("数量"), _("已办结"), _("平均办结天数")])
     rows = db.session.execute(db.select(Issue).join(Issue.unit).where(
         Unit.path.startswith(unit.path), Issue.created_at >= lo, Issue.created_at < hi)
     ).scalars().all()
     groups: dict[tuple[str, str], list] = {}
     for issue in rows:
-        groups.setdefault((issue.category_label or "未分流", issue.status_label), []).append(issue)
+        key = (issue.category_label or _("未分流"), issue.status_label)
+        groups.setdefault(key, []).append(issue)
     for (category, status), issues in sorted(groups.items()):
         secs = [int((e.at - i.created_at).total_seconds()) for i in issues
                 for e in i.events if e.to_status == "closed"]
@@ -62,19 +65,21 @@ def issues_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
 
 def meetings_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Meetings held in the period and how many attended."""
-    sheet = Sheet("会议", ["日期", "议事机构", "会议", "出席人数", "议程数", "纪要已公开"])
+    sheet = Sheet(_("会议"), [_("日期"), _("议事机构"), _("会议"), _("出席人数"), _("议程数"),
+                            _("纪要已公开")])
     for x in db.session.scalars(db.select(Meeting).join(Meeting.body).join(Body.unit).where(
             Unit.path.startswith(unit.path), Meeting.starts_at >= lo,
             Meeting.starts_at < hi).order_by(Meeting.starts_at)):
         sheet.rows.append([clock.local(x.starts_at).date(), x.body.name, x.title,
                            len(x.attendance), len(x.items),
-                           "是" if x.minutes_published_at else "否"])
+                           _("是") if x.minutes_published_at else _("否")])
     return sheet
 
 
 def ballots_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Ballots closed in the period: electorate, turnout and verdict."""
-    sheet = Sheet("表决", ["结束日期", "表决事项", "应参与", "实际参与", "参与率", "结果"])
+    sheet = Sheet(_("表决"), [_("结束日期"), _("表决事项"), _("应参与"), _("实际参与"),
+                            _("参与率"), _("结果")])
     for b in db.session.scalars(db.select(Ballot).join(Ballot.unit).where(
             Unit.path.startswith(unit.path), Ballot.closed_at >= lo, Ballot.closed_at < hi)
             .order_by(Ballot.closed_at)):
@@ -88,8 +93,8 @@ def ballots_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
 
 def projects_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Every project active in the period: contributions by type and money from funds."""
-    sheet = Sheet("项目", ["项目", "地方", "状态", "出资（元）", "投工（小时）", "物资",
-                         "拨付（元）", "支出（元）"])
+    sheet = Sheet(_("项目"), [_("项目"), _("地方"), _("状态"), _("出资（元）"), _("投工（小时）"),
+                            _("物资"), _("拨付（元）"), _("支出（元）")])
     money = hours = allocated = spent = Decimal("0.00")
     for p in db.session.scalars(db.select(Project).join(Project.unit).where(
             Unit.path.startswith(unit.path), Project.created_at < hi, Project.updated_at >= lo)
@@ -100,13 +105,14 @@ def projects_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
                            f["allocated"], f["spent"]])
         money, hours = money + t.money, hours + t.hours
         allocated, spent = allocated + f["allocated"], spent + f["spent"]
-    sheet.rows.append(["合计", "", "", money, hours, "", allocated, spent])
+    sheet.rows.append([_("合计"), "", "", money, hours, "", allocated, spent])
     return sheet
 
 
 def funds_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Each fund book of the units: budget, income, allocations, spending, balance."""
-    sheet = Sheet("资金", ["社区/村", "账目", "预算", "收入", "已拨付", "已支出", "可用余额"])
+    sheet = Sheet(_("资金"), [_("社区/村"), _("账目"), _("预算"), _("收入"), _("已拨付"),
+                            _("已支出"), _("可用余额")])
     for f in db.session.scalars(db.select(Fund).join(Fund.unit).where(
             Unit.path.startswith(unit.path)).order_by(Fund.year, Fund.unit_id, Fund.kind)):
         b = funds.balance(f.id)
@@ -117,15 +123,16 @@ def funds_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
 
 def satisfaction_sheet(unit: Unit, lo: datetime, hi: datetime) -> Sheet:
     """Evaluations closed in the period: answers by choice and the satisfaction rate."""
-    sheet = Sheet("满意度", ["项目", "轮次", "满意", "基本满意", "不满意", "合计", "满意率",
-                          "结果"])
+    sheet = Sheet(_("满意度"), [_("项目"), _("轮次"), _("满意"), _("基本满意"), _("不满意"),
+                             _("合计"), _("满意率"), _("结果")])
     for ev in db.session.scalars(db.select(Evaluation).join(Evaluation.project)
                                  .join(Project.unit).where(
             Unit.path.startswith(unit.path), Evaluation.closed_at >= lo,
             Evaluation.closed_at < hi).order_by(Evaluation.closed_at)):
         t = evaluation_service.tally(ev)
         sheet.rows.append([ev.project.title, ev.round, t.satisfied, t.basic, t.unsatisfied,
-                           t.total, evaluation_service.percent(t.rate), OUTCOME_LABELS[ev.outcome]])
+                           t.total, evaluation_service.percent(t.rate),
+                           str(OUTCOME_LABELS[ev.outcome])])
     return sheet
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,9 +12,10 @@ from ..units.models import Household, Unit
 
 ROLES = ("worker", "party_reviewer", "supervisor", "volunteer", "representative",
          "building_head")
-ROLE_LABELS = {"worker": "社区工作者（两委）", "party_reviewer": "党组织审核人",
-               "supervisor": "居务监督委员会", "volunteer": "志愿者", "representative": "居民代表",
-               "building_head": "楼栋长"}
+# The one word for each role, on every page and in every notice that names it.
+ROLE_LABELS = {"worker": _l("社区工作者（两委）"), "party_reviewer": _l("党组织审核人"),
+               "supervisor": _l("居务监督委员会"), "volunteer": _l("志愿者"),
+               "representative": _l("居民代表"), "building_head": _l("楼栋长")}
 
 
 class Resident(db.Model):
@@ -114,4 +116,4 @@ class RoleAssignment(db.Model):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return str(ROLE_LABELS[self.role])

@@ -7,10 +7,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..formkit import AmountField, DayField, one_of, strip
+from .models import ROLE_LABELS
+from .people import APPOINTABLE
 
-ROLE_CHOICES = [SelectChoice("representative", _l("居民代表")),
-                SelectChoice("building_head", _l("楼栋长")),
-                SelectChoice("volunteer", _l("志愿者"))]
+ROLE_CHOICES = [SelectChoice(r, ROLE_LABELS[r]) for r in APPOINTABLE]
 
 
 class RoleForm(FlaskForm):

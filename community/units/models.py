@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -9,8 +10,8 @@ from sqlalchemy.types import TypeDecorator
 from ..extensions import db
 
 KINDS = ("street", "community", "compound", "building")
-KIND_LABELS = {"street": "街道/乡镇", "community": "社区/村", "compound": "小区/村民小组",
-               "building": "楼栋"}
+KIND_LABELS = {"street": _l("街道/乡镇"), "community": _l("社区/村"),
+               "compound": _l("小区/村民小组"), "building": _l("楼栋")}
 
 
 class TreePath(TypeDecorator):
@@ -57,7 +58,7 @@ class Unit(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this unit, inclusive."""
