@@ -1,6 +1,7 @@
 """Operations: `flask generate` on a tiny city, `flask backup` and `flask restore` round trips
 (SQLite always; PostgreSQL when TEST_DATABASE_URL is set and pg_dump is installed)."""
 
+import json
 import shutil
 import sqlite3
 
@@ -8,9 +9,13 @@ import pytest
 from sqlalchemy import func, inspect, text
 
 from community.audit import service as audit
+from community.audit.models import AuditLog
+from community.ballots import results, service
+from community.ballots.electorate import my_votes
 from community.ballots.models import (
     Ballot,
     BallotCount,
+    Caster,
     Elector,
     Participation,
     SecretChoice,
@@ -20,7 +25,7 @@ from community.issues.models import Issue
 from community.ops.generate import generate
 from community.residents.models import Resident
 from community.units.models import Unit
-from tests.ballot_factories import option_id, ticket_of
+from tests.ballot_factories import make_ballot, option_id, ticket_of
 from tests.conftest import PG_URL, AuthActions, csrf_token, make_app
 
 TINY = ["generate", "--communities", "2", "--residents", "200"]
@@ -88,6 +93,86 @@ def test_generated_resident_can_vote_and_read(app, client):
     assert client.post(f"/ballots/{s.ballot_id}/vote", data=data).status_code == 303
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").text)})
     assert client.get(f"/board/{s.board_unit_id}").status_code == 200
+
+
+VOTE_ACTIONS = ("ballot_vote", "ballot_assisted_vote", "ballot_paper_entry")
+
+
+def _audits(ballot_id: int, *actions: str) -> list[AuditLog]:
+    return list(db.session.scalars(db.select(AuditLog).where(
+        AuditLog.object_type == "ballot", AuditLog.object_id == ballot_id,
+        AuditLog.action.in_(actions)).order_by(AuditLog.seq)))
+
+
+def _keys(row: AuditLog) -> set[str]:
+    return set(json.loads(row.detail))
+
+
+def _electorate(ballot: Ballot) -> tuple[set, set]:
+    electors = db.session.execute(db.select(Elector.voter_key, Elector.label, Elector.heads,
+                                            Elector.area).where(Elector.ballot_id == ballot.id))
+    casters = db.session.execute(db.select(Caster.voter_key, Caster.resident_id)
+                                 .where(Caster.ballot_id == ballot.id))
+    return set(electors), set(casters)
+
+
+def test_generated_ballots_are_what_the_ballot_services_would_store(app):
+    """Issue 18 §5: the generator writes through ballots.bulk, which shares the services'
+    functions; here the services themselves redo each generated ballot and compare."""
+    s = generate(1, 300, ballots=3, progress=False)  # open by residents, households, owners
+    generated = db.session.scalars(db.select(Ballot).order_by(Ballot.id)).all()
+    assert [b.basis for b in generated] == ["resident", "household", "owner"]
+    for g in generated:
+        worker = db.session.get(Resident, g.created_by_id)
+        real = make_ballot(g.unit, actor=worker, basis=g.basis, rule=g.rule, secret=g.secret,
+                           options=[o.label for o in g.options])
+        # The same frozen electorate, options and audit rows as the real open writes.
+        assert _electorate(real) == _electorate(g) and _electorate(g)[1]
+        assert (real.eligible_heads, real.eligible_area) == (g.eligible_heads, g.eligible_area)
+        assert [(o.label, o.kind, o.abstain) for o in real.options] == \
+            [(o.label, o.kind, o.abstain) for o in g.options]
+        for action in ("ballot_created", "ballot_opened"):
+            (made,), (ours,) = _audits(g.id, action), _audits(real.id, action)
+            assert _keys(made) == _keys(ours)
+        assert _audits(g.id, "ballot_created")[0].actor_id == g.created_by_id
+        if g.status == "closed":
+            # The stored outcome is what the real results compute from the stored counts.
+            assert g.outcome == results.verdict_for(g).outcome and g.closed_at == g.closes_at
+            chosen = dict(db.session.execute(
+                db.select(SecretChoice.option_id, func.count()).where(
+                    SecretChoice.ballot_id == g.id).group_by(SecretChoice.option_id)).all())
+            assert {c.option_id: c.heads for c in db.session.scalars(
+                db.select(BallotCount).where(BallotCount.ballot_id == g.id))} == \
+                {o.id: chosen.get(o.id, 0) for o in g.options}
+            assert service.close_ballot(real, worker)
+            (made,), (ours,) = _audits(g.id, "ballot_closed"), _audits(real.id, "ballot_closed")
+            assert _keys(made) == _keys(ours)
+            assert json.loads(made.detail)["outcome"] == g.outcome
+    # One audit row per generated vote, naming voter and channel (or helper), as the real
+    # vote's does; none carries the choice or the receipt.
+    votes = [row for g in generated for row in _audits(g.id, *VOTE_ACTIONS)]
+    taken = db.session.scalars(db.select(Participation).where(
+        Participation.ballot_id.in_([g.id for g in generated]))).all()
+    assert {(p.ballot_id, p.voter_key) for p in taken} == \
+        {(row.object_id, json.loads(row.detail)["voter_key"]) for row in votes}
+    assert {p.entered_by_id or p.assisted_by_id or p.resident_id for p in taken} == \
+        {row.actor_id for row in votes}
+    assert {row.action for row in votes} == set(VOTE_ACTIONS)
+    secrets_ = set(db.session.scalars(db.select(SecretChoice.receipt))) | \
+        {o.label for g in generated for o in g.options}
+    for row in votes:
+        assert not _keys(row) & {"option", "option_id", "choice", "receipt"}
+        assert not any(str(v) in secrets_ for v in json.loads(row.detail).values())
+    ballot = db.session.get(Ballot, s.ballot_id)
+    voter = db.session.scalar(db.select(Resident).where(Resident.code == s.login_code))
+    key = my_votes(ballot, voter)[0].key
+    service.cast_vote(ballot, voter, ballot.options[0], "web", key=key,
+                      receipt=service.new_receipt())
+    real = _audits(ballot.id, "ballot_vote")[-1]
+    assert real.actor_id == voter.id and json.loads(real.detail) == {"channel": "web",
+                                                                     "voter_key": key}
+    assert all(_keys(row) == _keys(real) for row in votes if row.action == "ballot_vote")
+    assert audit.verify().ok
 
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite only; TEST_DATABASE_URL is set")

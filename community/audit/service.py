@@ -30,19 +30,39 @@ def record(action: str, obj=None, *, actor=None, unit_id=None, object_type=None,
     if session.get_bind().dialect.name == "postgresql":
         # One writer at a time appends to the chain; released at commit or rollback.
         session.execute(text("SELECT pg_advisory_xact_lock(727278)"))
-    last = session.execute(
-        db.select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
-    row = AuditLog(
-        seq=seq, at=now(), actor_id=actor.id if actor is not None else None, action=action,
-        object_type=object_type or (type(obj).__name__.lower() if obj is not None else "system"),
-        object_id=getattr(obj, "id", None), unit_id=unit_id,
-        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
-        prev_hash=prev)
-    row.hash = row_hash(prev, seq, row.at, row.actor_id, row.action, row.object_type,
-                        row.object_id, row.unit_id, row.detail)
+    seq, prev = last_link()
+    row = AuditLog(**entry(
+        seq + 1, prev, at=now(), actor_id=actor.id if actor is not None else None,
+        action=action, object_type=object_type or type_name(obj),
+        object_id=getattr(obj, "id", None), unit_id=unit_id, detail=detail))
     session.add(row)
     return row
+
+
+def last_link() -> tuple[int, str]:
+    """The sequence number and hash of the chain's last row ((0, GENESIS) when empty)."""
+    last = db.session.execute(
+        db.select(AuditLog.seq, AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1)).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def type_name(obj) -> str:
+    """The object_type an audit row gives an object (or a model class): "ballot", "issue"."""
+    if obj is None:
+        return "system"
+    return (obj if isinstance(obj, type) else type(obj)).__name__.lower()
+
+
+def entry(seq: int, prev_hash: str, *, at, actor_id, action: str, object_type: str, object_id,
+          unit_id, detail: dict) -> dict:
+    """One audit row's columns, chained to the row before it: `record` and bulk loads
+    (ops.loader) both write rows made here, so the two cannot differ."""
+    text_ = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+    return {"seq": seq, "at": at, "actor_id": actor_id, "action": action,
+            "object_type": object_type, "object_id": object_id, "unit_id": unit_id,
+            "detail": text_, "prev_hash": prev_hash,
+            "hash": row_hash(prev_hash, seq, at, actor_id, action, object_type, object_id,
+                             unit_id, text_)}
 
 
 @dataclass

@@ -29,16 +29,54 @@ def freeze(ballot: Ballot) -> None:
     """Write the electorate of an opening ballot; later moves in or out change nothing."""
     voters = _voters(ballot)
     if voters:
-        db.session.execute(insert(Elector), [
-            {"ballot_id": ballot.id, "voter_key": v.key, "label": v.label[:120], "heads": 1,
-             "area": v.area} for v in voters])
-    rows = [{"ballot_id": ballot.id, "voter_key": v.key, "resident_id": r}
-            for v in voters for r in sorted(v.casters)]
+        db.session.execute(insert(Elector), elector_rows(ballot.id, voters))
+    rows = caster_rows(ballot.id, voters)
     if rows:
         db.session.execute(insert(Caster), rows)
+    count_eligible(ballot, voters)
+
+
+# What freeze writes, shared with ballots.bulk (the generated city) so the two cannot differ.
+def elector_rows(ballot_id: int, voters: list[Voter]) -> list[dict]:
+    return [{"ballot_id": ballot_id, "voter_key": v.key, "label": v.label[:120], "heads": 1,
+             "area": v.area} for v in voters]
+
+
+def caster_rows(ballot_id: int, voters: list[Voter]) -> list[dict]:
+    return [{"ballot_id": ballot_id, "voter_key": v.key, "resident_id": r}
+            for v in voters for r in sorted(v.casters)]
+
+
+def count_eligible(ballot: Ballot, voters: list[Voter]) -> None:
+    """Set the ballot's eligible heads and area (area only where it counts)."""
     ballot.eligible_heads = len(voters)
     ballot.eligible_area = sum((v.area for v in voters), Decimal("0")) if ballot.weighs_area \
         else Decimal("0")
+
+
+def resident_voter(resident_id: int, name: str) -> Voter:
+    """One resident, one vote (basis "resident", and representatives)."""
+    return Voter(f"r{resident_id}", name, casters={resident_id})
+
+
+def household_voter(household_id: int, label: str, casters) -> Voter:
+    """One household, one vote, cast by any of its adults."""
+    return Voter(f"h{household_id}", label, casters=set(casters))
+
+
+def owner_voters(units, dead=frozenset()) -> list[Voter]:
+    """The owners' votes of these 专有部分 (household id, label, owner ids, area, developer
+    held), grouped by rules.owner_groups. A dead owner's 专有部分 still counts (its area, as
+    one owner) until the heir is recorded as its owner; nobody can cast that vote meanwhile."""
+    units = list(units)
+    labels = {u[0]: u[1] for u in units}
+    voters = []
+    for g in owner_groups((k, owners, area, dev) for k, _, owners, area, dev in units):
+        label = "、".join(labels[k] for k in g.unit_keys)
+        if g.developer:
+            label = f"建设单位未售出部分（{label}）"
+        voters.append(Voter(f"o{g.key}", label, g.area, set(g.owner_keys) - dead))
+    return voters
 
 
 def residents(ballot: Ballot):
@@ -82,34 +120,22 @@ def _adults(households: list[Household]) -> list[Voter]:
     for hh in households:
         for m in hh.members:
             if is_adult(m.resident) and m.resident_id not in voters:
-                voters[m.resident_id] = Voter(f"r{m.resident_id}", m.resident.name,
-                                              casters={m.resident_id})
+                voters[m.resident_id] = resident_voter(m.resident_id, m.resident.name)
     return list(voters.values())
 
 
 def _households_as_voters(households: list[Household]) -> list[Voter]:
     # A 户 is an address where someone lives; empty flats are no household to ask.
-    return [Voter(f"h{hh.id}", hh.label,
-                  casters={m.resident_id for m in hh.members if is_adult(m.resident)})
+    return [household_voter(hh.id, hh.label,
+                            (m.resident_id for m in hh.members if is_adult(m.resident)))
             for hh in households if any(m.resident.died_on is None for m in hh.members)]
 
 
 def _owners(households: list[Household]) -> list[Voter]:
-    by_id = {hh.id: hh for hh in households}
-    groups = owner_groups(
-        (hh.id, [m.resident_id for m in hh.members if m.is_owner], hh.area_m2,
-         hh.developer_held) for hh in households)
-    # A dead owner's 专有部分 still counts (its area, as one owner) until the heir is recorded
-    # as its owner; nobody can cast that vote meanwhile.
     dead = {m.resident_id for hh in households for m in hh.members
             if m.resident.died_on is not None}
-    voters = []
-    for g in groups:
-        label = "、".join(by_id[k].label for k in g.unit_keys)
-        if g.developer:
-            label = f"建设单位未售出部分（{label}）"
-        voters.append(Voter(f"o{g.key}", label, g.area, set(g.owner_keys) - dead))
-    return voters
+    return owner_voters(((hh.id, hh.label, [m.resident_id for m in hh.members if m.is_owner],
+                          hh.area_m2, hh.developer_held) for hh in households), dead)
 
 
 def representatives_of(unit: Unit):
@@ -126,7 +152,7 @@ def has_representatives(unit: Unit) -> bool:
 
 def _representatives(ballot: Ballot) -> list[Voter]:
     stmt = representatives_of(ballot.unit).order_by(Resident.id)
-    return [Voter(f"r{r.id}", r.name, casters={r.id}) for r in db.session.scalars(stmt)]
+    return [resident_voter(r.id, r.name) for r in db.session.scalars(stmt)]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from .electorate import my_votes
 from .errors import AlreadyVoted, BallotError, NotEligible
 from .models import Ballot, BallotCount, BallotOption, PaperTally, Participation, SecretChoice
 from .queries import already_message
-from .service import lock_open, record_vote
+from .service import lock_open, record_vote, vote_audit
 
 
 def voter_key_for(ballot: Ballot, resident: Resident) -> str:
@@ -39,8 +39,9 @@ def enter_paper(ballot: Ballot, worker: Resident, voter: Resident, option: Ballo
         record_vote(ballot, option, key, "paper", receipt, resident_id=voter.id,
                     entered_by_id=worker.id, witness_id=witness.id)
         # The choice stays out of the audit log: the paper itself is the record.
-        record("ballot_paper_entry", ballot, actor=worker, unit_id=ballot.unit_id,
-               resident_id=voter.id, voter_key=key, witness_id=witness.id)
+        action, _actor, detail = vote_audit("paper", key, voter.id, witness_id=witness.id,
+                                            entered_by_id=worker.id)
+        record(action, ballot, actor=worker, unit_id=ballot.unit_id, **detail)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

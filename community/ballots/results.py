@@ -13,13 +13,19 @@ from .models import Ballot, BallotCount, Elector, Participation, SecretChoice
 
 def tally(ballot: Ballot) -> rules.Tally:
     """The exact running totals as a rules.Tally (area only where it counts)."""
-    counts = {c.option_id: c for c in db.session.scalars(
-        db.select(BallotCount).where(BallotCount.ballot_id == ballot.id))}
-    zero = BallotCount(heads=0, area_cm=0)
+    counts = {o: (heads, area_cm) for o, heads, area_cm in db.session.execute(
+        db.select(BallotCount.option_id, BallotCount.heads, BallotCount.area_cm)
+        .where(BallotCount.ballot_id == ballot.id))}
+    return tally_of(ballot, [counts.get(o.id, (0, 0)) for o in ballot.options])
+
+
+def tally_of(ballot: Ballot, counts: list[tuple[int, int]]) -> rules.Tally:
+    """The Tally of the ballot's options given each one's (heads, area_cm), in option order;
+    ballots.bulk counts a generated ballot through this too."""
     options = tuple(
-        rules.OptionCount(o.label, counts.get(o.id, zero).heads,
-                          counts.get(o.id, zero).area if ballot.weighs_area else 0, o.kind)
-        for o in ballot.options)
+        rules.OptionCount(o.label, heads, Decimal(area_cm).scaleb(-2) if ballot.weighs_area
+                          else 0, o.kind)
+        for o, (heads, area_cm) in zip(ballot.options, counts, strict=True))
     area = ballot.eligible_area if ballot.weighs_area else Decimal("0")
     return rules.Tally(ballot.eligible_heads, area, options)
 

@@ -19,7 +19,7 @@ from ..notify.service import notify, notify_many
 from ..residents.models import Resident
 from ..units.models import Unit
 from ..web import site_path
-from . import electorate, labels, link, results
+from . import electorate, labels, link, results, rules
 from .errors import AlreadyVoted, BallotClosed, BallotError, NotEligible, NoticeTooShort, NotOpen
 from .models import (
     Ballot,
@@ -68,9 +68,15 @@ def option_kinds(labels: list[str]) -> list[tuple[str, str]]:
     return [(label, words.get(label, "choice")) for label in labels]
 
 
-def new_receipt() -> str:
-    """A random 8-character receipt code (about 40 bits)."""
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+def option_rows(labels: list[str]) -> list[dict]:
+    """The option rows of a new ballot (position, label, kind), as every ballot gets them."""
+    return [{"position": i, "label": label, "kind": kind, "abstain": kind == "abstain"}
+            for i, (label, kind) in enumerate(option_kinds(labels), 1)]
+
+
+def new_receipt(choose=secrets.choice) -> str:
+    """A random 8-character receipt code (about 40 bits). Bulk loads pass a seeded `choose`."""
+    return "".join(choose(RECEIPT_ALPHABET) for _ in range(8))
 
 
 def sealed_receipt(nonce: str) -> str:
@@ -180,20 +186,30 @@ def build_ballot(d: Draft, actor: Resident, now: datetime) -> Ballot:
                     opens_at=d.opens_at or now, closes_at=d.closes_at, status="scheduled",
                     created_by_id=actor.id, submit_token=d.submit_token, issue_id=d.issue_id)
     labels = [x.strip() for x in d.options if x.strip()]
-    ballot.options = [BallotOption(position=i, label=label, kind=kind, abstain=kind == "abstain")
-                      for i, (label, kind) in enumerate(option_kinds(labels), 1)]
+    ballot.options = [BallotOption(**row) for row in option_rows(labels)]
     db.session.add(ballot)
     db.session.flush()
     db.session.add_all([BallotCount(ballot_id=ballot.id, option_id=o.id) for o in ballot.options])
     notice = notice_days_for(d.unit) if d.basis == "owner" else 0
-    record("ballot_created", ballot, actor=actor, unit_id=ballot.unit_id, title=ballot.title,
-           rule=d.rule, basis=d.basis, secret=d.secret, channels=ballot.channels,
-           opens_at=ballot.opens_at, closes_at=ballot.closes_at, notice_days=notice,
-           notice_short=bool(notice) and ballot.opens_at - now < timedelta(days=notice),
-           notice_acknowledged=d.notice_acknowledged)
+    record("ballot_created", ballot, actor=actor, unit_id=ballot.unit_id,
+           **created_detail(ballot, notice, now, d.notice_acknowledged))
     if ballot.opens_at <= now:
         _open(ballot, actor)
     return ballot
+
+
+def created_detail(ballot: Ballot, notice: int, now: datetime, acknowledged: bool) -> dict:
+    """What the ballot_created audit row says (this service and ballots.bulk write it)."""
+    return {"title": ballot.title, "rule": ballot.rule, "basis": ballot.basis,
+            "secret": ballot.secret, "channels": ballot.channels, "opens_at": ballot.opens_at,
+            "closes_at": ballot.closes_at, "notice_days": notice,
+            "notice_short": bool(notice) and ballot.opens_at - now < timedelta(days=notice),
+            "notice_acknowledged": acknowledged}
+
+
+def opened_detail(ballot: Ballot) -> dict:
+    """What the ballot_opened audit row says: the frozen electorate's size."""
+    return {"heads": ballot.eligible_heads, "area": ballot.eligible_area}
 
 
 def _by_token(token: str) -> Ballot | None:
@@ -220,8 +236,7 @@ def _claim(ballot: Ballot, old: str, new: str, due: datetime | None) -> bool:
 def _open(ballot: Ballot, actor=None) -> None:
     ballot.status = "open"
     electorate.freeze(ballot)
-    record("ballot_opened", ballot, actor=actor, unit_id=ballot.unit_id,
-           heads=ballot.eligible_heads, area=ballot.eligible_area)
+    record("ballot_opened", ballot, actor=actor, unit_id=ballot.unit_id, **opened_detail(ballot))
     text = _("投票开始：%(title)s，%(when)s截止", title=ballot.title,
              when=format_datetime(ballot.closes_at, "M月d日 HH:mm"))
     notify_many(electorate.residents(ballot), text,
@@ -262,17 +277,24 @@ def close_ballot(ballot: Ballot, actor: Resident | None) -> bool:
 
 def publish_result(ballot: Ballot, actor: Resident | None) -> None:
     """Decide a ballot that has just closed, tell its voters, audit it (the caller commits)."""
-    ballot.status, ballot.closed_at = "closed", clock.now()
-    verdict = results.verdict_for(ballot)
-    ballot.outcome = verdict.outcome
+    verdict, detail = settle(ballot, results.tally(ballot), clock.now(), actor is not None)
     _rewrite_choices(ballot)
     word = labels.OUTCOME_LABELS[verdict.outcome]
     notify_many(electorate.residents(ballot),
                 _("表决结果：%(title)s——%(word)s", title=ballot.title, word=word),
                 site_path("ballots.results", ballot_id=ballot.id), sms=True)
-    record("ballot_closed", ballot, actor=actor, unit_id=ballot.unit_id,
-           outcome=verdict.outcome, reason=verdict.reason, by="worker" if actor else "time")
+    record("ballot_closed", ballot, actor=actor, unit_id=ballot.unit_id, **detail)
     link.move_issue(ballot, verdict.outcome, actor)
+
+
+def settle(ballot: Ballot, tally: rules.Tally, at: datetime,
+           by_worker: bool) -> tuple[rules.Verdict, dict]:
+    """Close the ballot at `at` with its rule's verdict on the tally; returns the verdict and
+    what the ballot_closed audit row says (this service and ballots.bulk both close so)."""
+    verdict = rules.decide(ballot.rule, tally, ballot.basis)
+    ballot.status, ballot.closed_at, ballot.outcome = "closed", at, verdict.outcome
+    return verdict, {"outcome": verdict.outcome, "reason": verdict.reason,
+                     "by": "worker" if by_worker else "time"}
 
 
 def _rewrite_choices(ballot: Ballot) -> None:
@@ -291,15 +313,40 @@ def record_vote(ballot: Ballot, option: BallotOption, key: str, channel: str, re
                 **who) -> None:
     """Add one vote to the transaction: participation, the choice apart, the running count.
     `who`: resident_id, assisted_by_id, witness_id, entered_by_id."""
-    db.session.add(Participation(ballot_id=ballot.id, voter_key=key, channel=channel,
-                                 option_id=None if ballot.secret else option.id, **who))
+    taken, choice = vote_rows(ballot, option.id, key, channel, receipt, **who)
+    db.session.add(Participation(**taken))
     db.session.flush()  # the unique constraint speaks here, before anything else is written
-    db.session.add(SecretChoice(receipt=receipt, ballot_id=ballot.id, option_id=option.id))
+    db.session.add(SecretChoice(**choice))
     area = db.session.scalar(db.select(Elector.area).where(
         Elector.ballot_id == ballot.id, Elector.voter_key == key))
     db.session.execute(update(BallotCount).where(
         BallotCount.ballot_id == ballot.id, BallotCount.option_id == option.id).values(
         heads=BallotCount.heads + 1, area_cm=BallotCount.area_cm + int(area * 100)))
+
+
+def vote_rows(ballot: Ballot, option_id: int, key: str, channel: str, receipt: str,
+              **who) -> tuple[dict, dict]:
+    """One vote's rows: the participation (the choice only on an open ballot) and, apart,
+    the choice under its receipt. `record_vote` and ballots.bulk write these."""
+    return ({"ballot_id": ballot.id, "voter_key": key, "channel": channel,
+             "option_id": None if ballot.secret else option_id, **who},
+            {"receipt": receipt, "ballot_id": ballot.id, "option_id": option_id})
+
+
+def vote_audit(channel: str, key: str, resident_id: int, *, assisted_by_id: int | None = None,
+               witness_id: int | None = None,
+               entered_by_id: int | None = None) -> tuple[str, int, dict]:
+    """A vote's audit row as (action, actor id, detail): who took part and how (as the
+    participation row says), never the choice or the receipt, which would link the two.
+    A paper ballot is the worker's entry; a vote at the door is the helper's."""
+    if entered_by_id is not None:
+        return "ballot_paper_entry", entered_by_id, {
+            "resident_id": resident_id, "voter_key": key, "witness_id": witness_id}
+    if assisted_by_id is not None:
+        return "ballot_assisted_vote", assisted_by_id, {
+            "resident_id": resident_id, "voter_key": key,
+            "confirmed": "witness" if witness_id else "pin", "witness_id": witness_id}
+    return "ballot_vote", resident_id, {"channel": channel, "voter_key": key}
 
 
 def lock_open(ballot: Ballot, channel: str) -> None:
@@ -331,13 +378,12 @@ def cast_vote(ballot: Ballot, resident: Resident, option: BallotOption, channel:
         record_vote(ballot, option, key, channel, receipt, resident_id=resident.id,
                     assisted_by_id=assisted_by.id if assisted_by else None,
                     witness_id=witness.id if witness else None)
+        action, _actor, detail = vote_audit(
+            channel, key, resident.id, assisted_by_id=assisted_by.id if assisted_by else None,
+            witness_id=witness.id if witness else None)
+        record(action, ballot, actor=assisted_by or resident, unit_id=ballot.unit_id, **detail)
         if assisted_by is not None:
-            _assisted(ballot, resident, key, assisted_by, witness)
-        else:
-            # Who took part and how (as the participation row says); never the choice or the
-            # receipt, which would link the two.
-            record("ballot_vote", ballot, actor=resident, unit_id=ballot.unit_id,
-                   channel=channel, voter_key=key)
+            _tell_assisted(ballot, resident, assisted_by)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -345,11 +391,7 @@ def cast_vote(ballot: Ballot, resident: Resident, option: BallotOption, channel:
     return receipt
 
 
-def _assisted(ballot, resident, key, helper, witness) -> None:
-    # Never the choice: a secret ballot's audit row must not say how anyone voted.
-    record("ballot_assisted_vote", ballot, actor=helper, unit_id=ballot.unit_id,
-           resident_id=resident.id, voter_key=key, confirmed="witness" if witness else "pin",
-           witness_id=witness.id if witness else None)
+def _tell_assisted(ballot, resident, helper) -> None:
     # By SMS too, at once by day: a vote cast in someone's name is seen by them.
     notify(resident, _("志愿者 %(name)s 协助您投了票：%(title)s。如不是您本人的意思，请联系社区",
                        name=helper.name, title=ballot.title),

@@ -3,20 +3,10 @@ with their frozen electorate and votes (open ones still running, closed ones dec
 
 import random
 from datetime import datetime, timedelta
-from decimal import Decimal
 
-from ..ballots import rules
-from ..ballots.models import (
-    Ballot,
-    BallotCount,
-    BallotOption,
-    Caster,
-    Elector,
-    Participation,
-    SecretChoice,
-)
-from ..ballots.service import RECEIPT_ALPHABET, option_kinds
-from ..extensions import db
+from ..ballots import bulk, electorate
+from ..ballots.electorate import Voter
+from ..ballots.queries import DEFAULT_NOTICE_DAYS
 from ..issues.models import Comment, Issue, IssueEvent, Support
 from .city import Community, Place
 from .loader import Loader
@@ -31,16 +21,16 @@ STATUS_WEIGHTS = {"submitted": 10, "triaged": 10, "forwarded": 5, "rejected": 5,
 CHANNEL_WEIGHTS = {"web": 40, "visit": 20, "phone": 10, "wechat": 10, "hotline": 8, "kiosk": 6,
                    "box": 3, "forum": 3}
 OPTIONS = ("同意", "反对", "弃权")
-KINDS = option_kinds(list(OPTIONS))  # as the ballot service decides them
 CHOICE_WEIGHTS = (70, 20, 10)
 VOTE_CHANNELS = ("web", "web", "web", "web", "web", "web", "kiosk", "visit", "visit", "paper")
+CHANNELS = ("web", "kiosk", "visit", "paper")  # what a generated ballot takes
 
 
 class Activity:
     def __init__(self, loader: Loader, rng: random.Random, now: datetime):
         self.load, self.r, self.now = loader, rng, now
         # Receipts already used (by an earlier run, with --append) must not come round again.
-        self.receipts: set[str] = set(db.session.scalars(db.select(SecretChoice.receipt)))
+        self.receipts = bulk.Receipts(rng.choice)
         self.statuses, self.status_w = zip(*STATUS_WEIGHTS.items(), strict=True)
         self.channels, self.channel_w = zip(*CHANNEL_WEIGHTS.items(), strict=True)
 
@@ -88,78 +78,56 @@ class Activity:
                 made.append(self._ballot(c, place, "owner", "owners_ordinary"))
         return made
 
-    def _electorate(self, place: Place, basis: str) -> list[tuple[str, str, Decimal, list]]:
-        """(voter key, label, area, who may cast it), as electorate.freeze would write it."""
+    def _voters(self, place: Place, basis: str) -> list[Voter]:
+        """The place's electorate, made by the functions electorate.freeze uses."""
         if basis == "resident":
-            return [(f"r{p.id}", "居民", Decimal("0"), [p.id]) for p in place.people if p.adult]
+            return [electorate.resident_voter(p.id, p.name) for p in place.people if p.adult]
         casters: dict[int, list] = {}
         for p in place.people:
             if p.adult if basis == "household" else p.owner:
                 casters.setdefault(p.household, []).append(p.id)
         if basis == "household":
-            return [(f"h{hid}", label, Decimal("0"), casters.get(hid, []))
+            return [electorate.household_voter(hid, label, casters.get(hid, ()))
                     for hid, label, _ in place.households]
-        return [(f"o{hid}", label, area, casters.get(hid, []))
-                for hid, label, area in place.households]
+        return electorate.owner_voters((hid, label, casters.get(hid, ()), area, False)
+                                       for hid, label, area in place.households)
 
     def _ballot(self, c: Community, place: Place, basis: str, rule: str, open_=False,
                 keep_out=None) -> int:
         r = self.r
-        electors = self._electorate(place, basis)
         opens = self.now - timedelta(days=2 if open_ else r.randint(20, 300))
         closes = opens + timedelta(days=14 if open_ else 10)
-        area = sum((e[2] for e in electors), Decimal("0")) if basis == "owner" else Decimal("0")
-        secret = basis != "owner"
-        bid = self.load.add(
-            Ballot, unit_id=place.unit, entrance=None, basis=basis, rule=rule, secret=secret,
-            title=f"{place.name}{r.choice(TOPICS)}的解决方案", channels="web,kiosk,visit,paper",
-            opens_at=opens, closes_at=closes, status="open" if open_ else "closed",
-            eligible_heads=len(electors), eligible_area=area, outcome=None, closed_at=None,
-            created_by_id=c.staff.get("worker"), created_at=opens, submit_token=None,
-            issue_id=None)
-        options = [self.load.add(BallotOption, ballot_id=bid, position=i, label=label, kind=kind,
-                                 abstain=kind == "abstain")
-                   for i, (label, kind) in enumerate(KINDS, 1)]
-        heads, areas = [0, 0, 0], [Decimal("0")] * 3
+        # An owners' vote is announced its 公示期 ahead; the others open as they are made.
+        notice = timedelta(days=DEFAULT_NOTICE_DAYS if basis == "owner" else 0)
+        b = bulk.BulkBallot(
+            unit_id=place.unit, title=f"{place.name}{r.choice(TOPICS)}的解决方案", basis=basis,
+            rule=rule, secret=basis != "owner", channels=list(CHANNELS), options=list(OPTIONS),
+            opens_at=opens, closes_at=closes, created_by_id=c.staff.get("worker"),
+            created_at=opens - notice, notice_days=DEFAULT_NOTICE_DAYS)
+        voters = self._voters(place, basis)
+        b.open(voters)
         share = r.uniform(.2, .35) if open_ else r.uniform(.5, .9)
-        for key, label, e_area, casters in electors:
-            self.load.add(Elector, ballot_id=bid, voter_key=key, label=label, heads=1, area=e_area)
-            for rid in casters:
-                self.load.add(Caster, ballot_id=bid, voter_key=key, resident_id=rid)
-            if not casters or keep_out in casters or r.random() > share:
+        minutes = int((min(closes, self.now) - opens).total_seconds() // 60) - 1
+        for v in voters:
+            if not v.casters or keep_out in v.casters or r.random() > share:
                 continue
-            i = r.choices((0, 1, 2), CHOICE_WEIGHTS)[0]
-            heads[i] += 1
-            areas[i] += e_area
-            self._vote(c, place, bid, key, casters[0], options[i], secret, opens)
-        for i, option in enumerate(options):
-            self.load.add(BallotCount, ballot_id=bid, option_id=option, heads=heads[i],
-                          area_cm=int(areas[i] * 100))
+            option = r.choices(range(len(OPTIONS)), CHOICE_WEIGHTS)[0]
+            at = opens + timedelta(minutes=r.randint(1, min(minutes, 9000)))
+            self._vote(c, place, b, v.key, min(v.casters), option, at)
         if not open_:
-            tally = rules.Tally(len(electors), area, tuple(
-                rules.OptionCount(label, heads[i], areas[i] if basis == "owner" else 0, kind)
-                for i, (label, kind) in enumerate(KINDS)))
-            ballot = self.load.rows[Ballot][-1]
-            ballot["outcome"] = rules.decide(rule, tally, basis).outcome
-            ballot["closed_at"] = closes
-        return bid
+            b.close(closes)
+        return b.write(self.load)
 
-    def _vote(self, c, place, bid, key, rid, option, secret, opens) -> None:
-        r = self.r
-        channel = r.choice(VOTE_CHANNELS)
-        helper = c.volunteers.get(place.unit)
-        self.load.add(
-            Participation, ballot_id=bid, voter_key=key, resident_id=rid, channel=channel,
-            assisted_by_id=helper if channel == "visit" else None,
-            witness_id=helper if channel == "paper" else None,
-            entered_by_id=c.staff.get("worker") if channel == "paper" else None, tally_id=None,
-            at=opens + timedelta(minutes=r.randint(1, 9000)),
-            option_id=None if secret else option)
-        self.load.add(SecretChoice, receipt=self._receipt(), ballot_id=bid, option_id=option)
-
-    def _receipt(self) -> str:
-        while True:
-            code = "".join(self.r.choices(RECEIPT_ALPHABET, k=8))
-            if code not in self.receipts:
-                self.receipts.add(code)
-                return code
+    def _vote(self, c: Community, place: Place, b: bulk.BulkBallot, key: str, rid: int,
+              option: int, at: datetime) -> None:
+        """One vote by a channel the ballot takes: at the door with the compound's volunteer,
+        on paper entered by the worker before that volunteer as witness, or by the resident."""
+        channel = self.r.choice(VOTE_CHANNELS)
+        helper, worker = c.volunteers.get(place.unit), c.staff.get("worker")
+        if (channel in ("visit", "paper") and helper in (None, rid)) or \
+                (channel == "paper" and worker in (None, rid, helper)):
+            channel = "web"
+        b.vote(key, option, channel, at, self.receipts.draw(), resident_id=rid,
+               assisted_by_id=helper if channel == "visit" else None,
+               witness_id=helper if channel == "paper" else None,
+               entered_by_id=worker if channel == "paper" else None)

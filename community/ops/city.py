@@ -30,6 +30,7 @@ class Person:
     household: int
     adult: bool
     owner: bool
+    name: str = ""
 
 
 @dataclass
@@ -134,14 +135,15 @@ class CityBuilder:
             for i in range(min(r.choice(HOUSEHOLD_SIZES), wanted - made)):
                 born = people.birth_year(r)
                 rid = self.load.next_id[Resident]
+                name = people.name(r)
                 self.load.add(
-                    Resident, name=people.name(r), phone=f"15{rid:09d}" if r.random() < .7
+                    Resident, name=name, phone=f"15{rid:09d}" if r.random() < .7
                     else None, code=f"{40000000 + rid}", pin_hash=self.pin_hash,
                     birth_year=born, publish_name=False, pin_failures=0,
                     pin_failures_since=None, locked_until=None, created_at=self.now)
                 owner = i == 0 or (i == 1 and r.random() < 0.3)
                 self.load.add(Membership, resident_id=rid, household_id=hid, is_owner=owner)
-                place.people.append(Person(rid, hid, year - born >= ADULT_AGE, owner))
+                place.people.append(Person(rid, hid, year - born >= ADULT_AGE, owner, name))
                 made += 1
         place.flats = []
         return made

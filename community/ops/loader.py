@@ -2,6 +2,8 @@
 
 from sqlalchemy import func, insert, text
 
+from ..audit.models import AuditLog
+from ..audit.service import entry, last_link, type_name
 from ..ballots.models import (
     Ballot,
     BallotCount,
@@ -19,7 +21,7 @@ from ..units.models import Household, Unit
 # Parents before children, so foreign keys hold at every insert.
 ORDER = (Unit, Household, Resident, Membership, RoleAssignment, Issue, IssueEvent, Support,
          Comment, Ballot, BallotOption, BallotCount, Elector, Caster, Participation,
-         SecretChoice)
+         SecretChoice, AuditLog)
 BATCH = 5000
 
 
@@ -35,6 +37,17 @@ class Loader:
         self.next_id = {m: (db.session.scalar(db.select(func.max(m.id))) or 0) + 1
                         for m in ORDER if "id" in m.__table__.c}
         self.written: dict[str, int] = {m.__tablename__: 0 for m in ORDER}
+        self.seq, self.prev_hash = last_link()
+
+    def audit(self, action: str, model, object_id: int | None, *, at, actor_id, unit_id,
+              **detail) -> None:
+        """Queue the next row of the audit chain, made as audit.service.record makes it."""
+        self.seq += 1
+        row = entry(self.seq, self.prev_hash, at=at, actor_id=actor_id, action=action,
+                    object_type=type_name(model), object_id=object_id, unit_id=unit_id,
+                    detail=detail)
+        self.prev_hash = row["hash"]
+        self.add(AuditLog, **row)
 
     def add(self, model, **row) -> int | None:
         """Queue one row; returns its new id when the table has an `id` column."""
