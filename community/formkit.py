@@ -1,5 +1,6 @@
 """Small pieces every area's forms share: filters, choice lists, one-time submit tokens,
-and fields for amounts and dates typed the way people type them."""
+fields for amounts and dates typed the way people type them, and the login form (the login
+page and a volunteer's re-login both show it)."""
 
 import contextlib
 import re
@@ -11,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, SubmitField
+from wtforms import DateField, PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Regexp, ValidationError
 
 from .clock import today
 
@@ -26,6 +27,24 @@ class EmptyForm(FlaskForm):
 def strip(value):
     """Filter: trim surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def _no_spaces(value):
+    """Drop the spaces people type inside phone numbers and codes ("138 0000 0001")."""
+    return value.replace(" ", "").strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    """Phone number or resident code, and the 6-digit PIN."""
+    login = StringField(_l("手机号或居民码"), filters=[_no_spaces], validators=[
+        DataRequired(_l("请填写手机号或居民码")),
+        Regexp(r"^\d{6,11}$", message=_l("手机号是11位数字，居民码是8位数字")),
+    ], render_kw={"inputmode": "numeric", "autocomplete": "username", "maxlength": 11})
+    pin = PasswordField(_l("6位密码"), validators=[
+        DataRequired(_l("请填写6位数字密码")),
+        Regexp(r"^\d{6}$", message=_l("密码是6位数字")),
+    ], render_kw={"inputmode": "numeric", "autocomplete": "current-password", "maxlength": 6})
+    submit = SubmitField(_l("登录"))
 
 
 def one_of(message):

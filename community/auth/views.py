@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 
 from .. import drafts
 from ..extensions import limiter
-from ..formkit import EmptyForm, field_error
+from ..formkit import EmptyForm, LoginForm, field_error
 from ..web import no_store, rerender_on_csrf_error, safe_next
 from . import service
-from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
 

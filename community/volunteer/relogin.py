@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import service as auth_service
-from ..auth.forms import LoginForm
-from ..formkit import field_error
+from ..formkit import LoginForm, field_error
 
 _NOT_CARRIED = {"csrf_token", "login", "pin", "submit"}
 
