@@ -19,6 +19,7 @@ def create_app(test_config=None, instance_path=None):
     if test_config:
         app.config.from_mapping(test_config)
     _refuse_dev_secret(app)
+    _load_pin_pepper(app)
 
     from . import database, errors, hooks, models  # noqa: F401
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -61,6 +62,22 @@ def _refuse_dev_secret(app):
         os.chmod(path, 0o600)
     with open(path) as f:
         app.config["SECRET_KEY"] = f.read().strip()
+
+
+def _load_pin_pepper(app):
+    """The PIN hashes' key: PIN_PEPPER (several hosts must share it), else a random one kept
+    in the instance folder on this one machine, made on first start."""
+    if app.config["PIN_PEPPER"]:
+        return
+    if os.environ.get("DATABASE_URL") and not app.testing:
+        raise RuntimeError("PIN_PEPPER is not set; set it (the same on every host).")
+    path = os.path.join(app.instance_path, "pin_pepper")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write(secrets.token_urlsafe(32))
+        os.chmod(path, 0o600)
+    with open(path) as f:
+        app.config["PIN_PEPPER"] = f.read().strip()
 
 
 def _register_blueprints(app):

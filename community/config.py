@@ -33,9 +33,16 @@ def defaults(instance_path: str) -> dict:
         # the rate limit sees residents' addresses. 0 (no proxy): those headers are ignored,
         # or anyone could pick the address they are limited by.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
-        # A 6-digit PIN has only 10^6 values, so no hash makes a stolen table safe; the lockout
-        # is the real defence. Half scrypt's default cost keeps a 1,000-resident import ~1 min.
-        "PIN_HASH_METHOD": "scrypt:16384:8:1",
+        # A 6-digit PIN has only 10^6 values: no slow hash protects a stolen table, so the
+        # hash is keyed with a pepper kept outside the database (docs/deploy.md, "PINs") and
+        # the slow hash only needs to be ~10 ms, which a voting evening's logins can afford.
+        # The per-account lockout is the defence against guessing online.
+        "PIN_HASH_METHOD": "scrypt:4096:8:1",
+        # Several hosts: the same PIN_PEPPER on every host. One machine: made on first start
+        # in the instance folder. PIN_PEPPER_OLD: the one before a rotation (still accepted,
+        # upgraded at the next login).
+        "PIN_PEPPER": os.environ.get("PIN_PEPPER"),
+        "PIN_PEPPER_OLD": os.environ.get("PIN_PEPPER_OLD"),
         "PIN_MAX_FAILURES": 10,
         "PIN_FAILURE_WINDOW": timedelta(minutes=15),
         "PIN_LOCK_TIME": timedelta(minutes=15),

@@ -33,6 +33,7 @@ def make_app(tmp_path, **overrides):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": PG_URL or "sqlite:///test.sqlite",
         "PIN_HASH_METHOD": "pbkdf2:sha256:1000",
+        "PIN_PEPPER": "test-pepper",
         "SQLITE_SYNCHRONOUS": "OFF",
     }
     config.update(overrides)

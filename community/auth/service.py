@@ -12,7 +12,7 @@ from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
 from ..residents.models import Resident
-from ..residents.pins import check_pin, hash_pin
+from ..residents.pins import check_pin, hash_pin, needs_rehash
 
 # Checked against when no account matches, so a wrong login costs the same time as a wrong PIN.
 _DUMMY_HASH: dict[str, str] = {}
@@ -71,6 +71,8 @@ def check_resident_pin(resident: Resident, pin: str) -> bool:
     if resident.locked_until and resident.locked_until > now:
         raise AccountLocked(resident.locked_until)
     if check_pin(resident.pin_hash, pin):
+        if needs_rehash(resident.pin_hash):  # from before the pepper, or an older cost
+            resident.pin_hash = hash_pin(pin)
         resident.pin_failures, resident.pin_failures_since = 0, None
         resident.locked_until = None
         db.session.commit()
