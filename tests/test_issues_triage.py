@@ -156,6 +156,7 @@ def test_merge_refused_into_a_wrong_issue(client, auth, w, into):
     auth.login("13900000006")
     r = decide(client, dup, {"action": "merge", "merge-into": ids[into]})
     assert r.status_code == 422
+    assert 'id="merge-into-error"' in r.text  # the reason stands beside the number
     assert db.session.get(Issue, dup.id).status == "submitted"
 
 

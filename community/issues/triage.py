@@ -64,7 +64,7 @@ def reject_issue(issue: Issue, worker, reason: str) -> None:
 def merge_issue(dup: Issue, target: Issue, worker, reason: str = "") -> None:
     """Merge a duplicate into target: its supports, comments and author move along."""
     if target.id == dup.id or target.status in FINISHED:
-        raise IssueError(_("不能合并到这个议题。"))
+        raise IssueError(_("不能合并到这个议题。"), "into")
     # Someone who supported both keeps one support (the unique constraint), and nobody ends
     # up supporting their own issue.
     taken = db.select(Support.resident_id).where(Support.issue_id == target.id)

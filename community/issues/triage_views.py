@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..access import require_role, worker_units_or_403
 from ..extensions import db
+from ..formkit import field_error
 from ..web import no_store, rerender_on_csrf_error
 from . import bp, service, triage
 from .forms import MergeForm, ReasonForm, TriageForm
@@ -64,7 +65,7 @@ def triage_issue(issue_id):
             _apply(action, issue, form)
         except service.IssueError as e:
             db.session.rollback()
-            form.form_errors.append(str(e))
+            field_error(form, e)
         else:
             flash(_("第%(id)d号议题：%(status)s。", id=issue.id, status=issue.status_label))
             return redirect(url_for("issues.triage_board"), 303)
@@ -81,7 +82,7 @@ def _apply(action: str, issue: Issue, form) -> None:
         target = db.session.get(Issue, form.into.data)
         if target is None or not service.can_triage(current_user, target):
             raise service.IssueError(_("找不到第%(id)d号议题，或它不在您负责的范围。",
-                                       id=form.into.data))
+                                       id=form.into.data), "into")
         return triage.merge_issue(issue, target, me(), form.reason.data)
     return triage.triage_issue(issue, me(), form.category.data, form.responsible.data,
                                form.due_on.data, form.reason.data)
