@@ -96,7 +96,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")  # i18n: data (what is typed)
 EARLIEST = date(2000, 1, 1)
 
 
@@ -110,7 +110,7 @@ class AmountField(StringField):
 
     def pre_validate(self, form):
         text = unicodedata.normalize("NFKC", self.data or "")
-        text = re.sub(r"[,，\s元]", "", text)
+        text = re.sub(r"[,，\s元]", "", text)  # i18n: data (what is typed)
         self.decimal = None
         if not text:
             return

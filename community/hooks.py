@@ -88,7 +88,7 @@ def _refuse_nul():
     it (the insert would fail with a 500 instead)."""
     if request.is_json:
         if b"\\u0000" in request.get_data():
-            return {"error": "nul_character", "message": "文本里不能有空字符 (NUL)"}, 400
+            return {"error": "nul_character", "message": _("文本里不能有空字符 (NUL)")}, 400
         return None
     for _name, value in chain(request.args.items(multi=True), request.form.items(multi=True)):
         if "\x00" in value:

@@ -1,6 +1,7 @@
 """`POST /api/v1/issues`: outside channels (12345热线, 宜格服务 …) hand issues in as JSON."""
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
 from ..issues import intake
@@ -23,21 +24,22 @@ def create_issue():
     """Take one issue from an outside channel; a repeated Idempotency-Key makes no second."""
     token = intake.token_from(request.headers.get("Authorization", ""))
     if token is None:
-        return error(401, "invalid_token", "缺少或无效的访问令牌 (bearer token)")
+        return error(401, "invalid_token", _("缺少或无效的访问令牌 (bearer token)"))
     key = request.headers.get("Idempotency-Key", "")
     if not intake.KEY_RE.match(key):
-        return error(400, "idempotency_key_required", "需要 Idempotency-Key 请求头（1–80个字符）")
+        return error(400, "idempotency_key_required",
+                     _("需要 Idempotency-Key 请求头（1–80个字符）"))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        return error(400, "invalid_json", "请求体应是 JSON 对象")
+        return error(400, "invalid_json", _("请求体应是 JSON 对象"))
     fields, errors = intake.validate(data)
     if errors:
-        return error(422, "invalid_fields", "字段有误", fields=errors)
+        return error(422, "invalid_fields", _("字段有误"), fields=errors)
     if token.unit is not None and not token.unit.contains(fields.unit):
-        return error(403, "unit_out_of_scope", "此令牌不能提交该单位的议题")
+        return error(403, "unit_out_of_scope", _("此令牌不能提交该单位的议题"))
     issue, replayed = intake.submit(token, key, fields)
     if replayed and not intake.same_request(issue, fields):
-        return error(422, "idempotency_key_reused", "这个 Idempotency-Key 已用于另一个议题")
+        return error(422, "idempotency_key_reused", _("这个 Idempotency-Key 已用于另一个议题"))
     url = url_for("issues.show", issue_id=issue.id, _external=True)
     resp = jsonify(id=issue.id, url=url, status=issue.status)
     resp.status_code, resp.headers["Location"] = 201, url

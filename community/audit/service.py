@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 
 from ..clock import now
@@ -82,13 +83,13 @@ def verify() -> ChainReport:
     rows = db.session.scalars(db.select(AuditLog).order_by(AuditLog.seq)).yield_per(1000)
     for row in rows:
         if row.seq != expected_seq:
-            return ChainReport(count, expected_seq, f"缺少第 {expected_seq} 行")
+            return ChainReport(count, expected_seq, _("缺少第 %(seq)s 行", seq=expected_seq))
         if row.prev_hash != prev:
-            return ChainReport(count, row.seq, "与上一行的链接不符")
+            return ChainReport(count, row.seq, _("与上一行的链接不符"))
         actual = row_hash(prev, row.seq, row.at, row.actor_id, row.action, row.object_type,
                           row.object_id, row.unit_id, row.detail)
         if actual != row.hash:
-            return ChainReport(count, row.seq, "内容已被改动")
+            return ChainReport(count, row.seq, _("内容已被改动"))
         prev, count, expected_seq = row.hash, count + 1, expected_seq + 1
     return ChainReport(count)
 

@@ -74,7 +74,7 @@ def owner_voters(units, dead=frozenset()) -> list[Voter]:
     for g in owner_groups((k, owners, area, dev) for k, _, owners, area, dev in units):
         label = "、".join(labels[k] for k in g.unit_keys)
         if g.developer:
-            label = f"建设单位未售出部分（{label}）"
+            label = f"建设单位未售出部分（{label}）"  # i18n: data (an elector's stored label)
         voters.append(Voter(f"o{g.key}", label, g.area, set(g.owner_keys) - dead))
     return voters
 

@@ -26,7 +26,8 @@ from ..formkit import AtLeastOne
 from .labels import CHANNEL_LABELS
 from .models import Ballot, BallotOption
 
-DEFAULT_OPTIONS = "同意\n反对\n弃权"
+# Stored as the options' own words, which service.option_kinds reads.
+DEFAULT_OPTIONS = "同意\n反对\n弃权"  # i18n: data
 BASIS_CHOICES = [SelectChoice("resident", _l("居民（十八周岁以上，一人一票）")),
                  SelectChoice("household", _l("一户一票")),
                  SelectChoice("owner", _l("业主（按面积和人数）"))]

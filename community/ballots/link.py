@@ -1,6 +1,7 @@
 """Where a ballot comes from and what it moves on: a meeting outcome and its issue."""
 
 from flask import abort
+from flask_babel import gettext as _
 
 from ..access import has_role
 from ..extensions import db
@@ -28,7 +29,7 @@ def prefill(form, outcome) -> None:
     item = outcome.item
     form.title.data = form.title.data or (item.issue.title if item.issue else item.title)
     if outcome.option_list:
-        form.options.data = "\n".join(outcome.option_list + ["弃权"])
+        form.options.data = "\n".join(outcome.option_list + ["弃权"])  # i18n: data
     if item.issue and any(c.value == item.issue.unit_id for c in form.unit_id.choices):
         form.unit_id.data = form.unit_id.data or item.issue.unit_id
 
@@ -46,4 +47,5 @@ def move_issue(ballot, outcome: str, actor) -> None:
     if issue is None or issue.status != "deciding":
         return
     change_status(issue, NEXT_STATUS[outcome], actor,
-                  f"表决结果：{ballot.title}——{OUTCOME_LABELS[outcome]}")
+                  _("表决结果：%(title)s——%(word)s", title=ballot.title,
+                    word=OUTCOME_LABELS[outcome]))

@@ -1,6 +1,7 @@
 """QR codes as inline SVG (no image request, no inline style: the CSP allows neither)."""
 
 import segno
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 
@@ -9,5 +10,5 @@ def svg(url: str) -> Markup:
     code = segno.make(url, error="m")
     # segno builds the markup from the code's modules; the only text in it is our fixed title.
     markup = code.svg_inline(scale=4, border=4, svgclass="qr", lineclass=None,
-                             title="扫码查看表决结果")
+                             title=_("扫码查看表决结果"))
     return Markup(markup)  # noqa: S704

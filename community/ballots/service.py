@@ -31,9 +31,10 @@ from .models import (
 )
 from .queries import already_message, notice_days_for
 
-ABSTAIN = "弃权"
-AGREE = "同意"
-OPPOSE = ("反对", "不同意")
+# The words a worker types as options, read once to store each option's kind.
+ABSTAIN = "弃权"  # i18n: data
+AGREE = "同意"  # i18n: data
+OPPOSE = ("反对", "不同意")  # i18n: data
 # Receipt codes: no 0/O, 1/I/L, so they can be read aloud and copied by hand.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RULE_BASES = {"owners_ordinary": ("owner",), "owners_special": ("owner",),
@@ -238,7 +239,7 @@ def _open(ballot: Ballot, actor=None) -> None:
     electorate.freeze(ballot)
     record("ballot_opened", ballot, actor=actor, unit_id=ballot.unit_id, **opened_detail(ballot))
     text = _("投票开始：%(title)s，%(when)s截止", title=ballot.title,
-             when=format_datetime(ballot.closes_at, "M月d日 HH:mm"))
+             when=format_datetime(ballot.closes_at, _("M月d日 HH:mm")))
     notify_many(electorate.residents(ballot), text,
                 site_path("ballots.show", ballot_id=ballot.id), sms=True)
 

@@ -70,7 +70,7 @@ def close(ballot_id):
             "confirm.html", heading=_("确认结束投票"), button=_("确认结束投票"),
             subject=_("“%(title)s”原定 %(when)s 结束，已有 %(heads)d 人（户）投票。",
                       title=ballot.title, heads=heads,
-                      when=format_datetime(ballot.closes_at, "M月d日 HH:mm")),
+                      when=format_datetime(ballot.closes_at, _("M月d日 HH:mm"))),
             consequences=[_("结束后不能再投票，也不能重新打开；"),
                           _("马上按已投的票计票，公布结果；"),
                           _("操作记入审计日志。")],

@@ -18,9 +18,10 @@ def ballots_section(resident) -> TodoSection:
     service.advance_due()
     pending = db.session.scalars(db.select(Ballot).where(
         Ballot.id.in_(queries.pending_ids(resident))).order_by(Ballot.closes_at))
+    fmt = _("M月d日 HH:mm")
     items = [TodoItem(_("待投票：%(title)s", title=b.title),
                       url_for("ballots.show", ballot_id=b.id),
-                      _("%(time)s 截止", time=format_datetime(b.closes_at, "M月d日 HH:mm")))
+                      _("%(time)s 截止", time=format_datetime(b.closes_at, fmt)))
              for b in pending]
     closed = db.session.scalars(
         db.select(Ballot).join(Participation, Participation.ballot_id == Ballot.id)
@@ -30,5 +31,5 @@ def ballots_section(resident) -> TodoSection:
     items += [TodoItem(_("表决结果：%(title)s——%(word)s", title=b.title,
                          word=OUTCOME_LABELS[b.outcome]),
                        url_for("ballots.results", ballot_id=b.id),
-                       format_datetime(b.closed_at, "M月d日 HH:mm")) for b in closed]
+                       format_datetime(b.closed_at, fmt)) for b in closed]
     return TodoSection(_("投票"), _("现在没有要投的票。"), items)

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from flask import abort, current_app
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..access import has_role, residents_in
@@ -85,9 +86,9 @@ def open_evaluation(project: Project, actor, closes_at: datetime,
     if not has_role(actor, "supervisor", project.unit):
         abort(403)
     if not can_open(actor, project):
-        raise EvaluationError("项目完工后才能评价，且同一时间只能有一轮评价")
+        raise EvaluationError(_("项目完工后才能评价，且同一时间只能有一轮评价"))
     if closes_at <= now():
-        raise EvaluationError("截止时间要晚于现在", "closes_at")
+        raise EvaluationError(_("截止时间要晚于现在"), "closes_at")
     threshold = threshold or default_threshold()
     rounds = db.session.scalar(db.select(db.func.count(Evaluation.id)).where(
         Evaluation.project_id == project.id))
@@ -100,7 +101,8 @@ def open_evaluation(project: Project, actor, closes_at: datetime,
     record("evaluation_opened", ev, actor=actor, unit_id=project.unit_id,
            project_id=project.id, closes_at=closes_at, threshold=str(threshold))
     notify_many(db.session.scalars(residents_in(project.unit)),
-                f"请您评价：{project.title}，{format_datetime(closes_at, 'M月d日')}截止",
+                _("请您评价：%(title)s，%(day)s截止", title=project.title,
+                  day=format_datetime(closes_at, _("M月d日"))),
                 site_path("evaluations.show", evaluation_id=ev.id), sms=True)
     db.session.commit()
     return ev
@@ -140,7 +142,7 @@ def answer(evaluation: Evaluation, resident, choice: str, comment: str = "",
     if not lives_in(resident, evaluation.project.unit):
         abort(403)
     if not evaluation.is_open:
-        raise EvaluationError("评价已经结束")
+        raise EvaluationError(_("评价已经结束"))
     home = household_for(resident, evaluation) if evaluation.by_household else None
     ans = Answer(evaluation_id=evaluation.id, resident_id=resident.id, choice=choice,
                  household_id=home.id if home else None, comment=comment.strip(),
@@ -150,7 +152,7 @@ def answer(evaluation: Evaluation, resident, choice: str, comment: str = "",
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise EvaluationError("您（您家）已经评价过了，每人（每户）只能评价一次") from None
+        raise EvaluationError(_("您（您家）已经评价过了，每人（每户）只能评价一次")) from None
     record("evaluation_answered", ans, actor=resident, unit_id=evaluation.project.unit_id,
            evaluation_id=evaluation.id)
     db.session.commit()
@@ -172,9 +174,9 @@ def close_evaluation(evaluation: Evaluation, actor=None) -> Evaluation:
     evaluation.closed_at = now()
     if evaluation.outcome == "rectify":
         project.status, project.updated_at = "rectifying", now()
-        move_issue(project, "implementing", actor, "满意度评价未通过，整改")
+        move_issue(project, "implementing", actor, _("满意度评价未通过，整改"))
     elif evaluation.outcome == "passed":
-        move_issue(project, "closed", actor, f"满意度 {percent(t.rate)}，评价通过")
+        move_issue(project, "closed", actor, _("满意度 %(rate)s，评价通过", rate=percent(t.rate)))
     record("evaluation_closed", evaluation, actor=actor, unit_id=project.unit_id,
            outcome=evaluation.outcome, satisfied=t.satisfied, basic=t.basic,
            unsatisfied=t.unsatisfied)

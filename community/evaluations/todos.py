@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 from ..access import home_units
 from ..clock import now
@@ -19,8 +20,9 @@ def evaluations_section(resident) -> TodoSection:
     rows = db.session.scalars(db.select(Evaluation).join(Evaluation.project).where(
         Project.unit_id.in_(ids), Evaluation.closed_at.is_(None),
         Evaluation.closes_at > now()).order_by(Evaluation.closes_at)) if ids else []
-    items = [TodoItem(f"请评价：{e.project.title}",
+    fmt = _("M月d日 HH:mm")
+    items = [TodoItem(_("请评价：%(title)s", title=e.project.title),
                       url_for("evaluations.show", evaluation_id=e.id),
-                      "截止 " + format_datetime(e.closes_at, "M月d日 HH:mm"))
+                      _("截止 %(time)s", time=format_datetime(e.closes_at, fmt)))
              for e in rows if my_answer(e, resident) is None]
-    return TodoSection("请您评价", "暂时没有需要您评价的项目。", items)
+    return TodoSection(_("请您评价"), _("暂时没有需要您评价的项目。"), items)

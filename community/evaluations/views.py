@@ -69,7 +69,7 @@ def answer(evaluation_id):
     try:
         service.answer(ev, current_user, form.choice.data, form.comment.data or "",
                        channel=current_channel())
-        flash("您的评价已记录，谢谢！")
+        flash(_("您的评价已记录，谢谢！"))
     except service.EvaluationError as e:
         flash(e.message, "error")
     return redirect(url_for(".show", evaluation_id=ev.id), 303)
@@ -97,5 +97,5 @@ def close(evaluation_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     service.close_evaluation(ev, current_user)
-    flash("评价已结束，结果已公开。")
+    flash(_("评价已结束，结果已公开。"))
     return redirect(url_for(".show", evaluation_id=ev.id), 303)

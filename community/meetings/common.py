@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 from ..issues.service import InvalidTransition, change_status
 from ..once import commit_once, find_by_token  # noqa: F401 - used by meetings services
@@ -21,7 +22,7 @@ def move_issue(issue, to_status: str, actor, note: str) -> bool:
 
 def when(meeting) -> str:
     """"3月15日（星期日）19:30–21:00" in local time."""
-    start = format_datetime(meeting.starts_at, "M月d日（EEEE）HH:mm")
+    start = format_datetime(meeting.starts_at, _("M月d日（EEEE）HH:mm"))
     return f"{start}–{format_datetime(meeting.ends_at, 'HH:mm')}"
 
 

@@ -1,6 +1,7 @@
 """What the meeting pages need besides the meeting: forms with their choices, page context."""
 
 from flask import render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
@@ -37,7 +38,7 @@ def new_meeting_form(body: Body) -> NewMeetingForm:
 
 def item_form(meeting: Meeting, formdata=True) -> ItemForm:
     form = ItemForm() if formdata else ItemForm(formdata=None)
-    form.issue_id.choices = issue_choices(meeting.body, (0, "不关联议题"))
+    form.issue_id.choices = issue_choices(meeting.body, (0, _("不关联议题")))
     return with_token(form)
 
 

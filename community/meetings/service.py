@@ -140,8 +140,9 @@ def announce(meeting: Meeting, headline: str, count: int = 1, repeat: str = "") 
               if r.id not in concerned]
     text = f"{headline}：{when(meeting)}，{meeting.place}，{meeting.title}"
     if count > 1:
-        text = (f"{headline}（{REPEAT_LABELS[repeat]}，共{count}次）："
-                f"{when(meeting)}，{meeting.title}")
+        text = _("%(headline)s（%(repeat)s，共%(count)s次）：%(when)s，%(title)s",
+                 headline=headline, repeat=REPEAT_LABELS[repeat], count=count,
+                 when=when(meeting), title=meeting.title)
     return (notify_many(concerned.values(), text, meeting_url(meeting), sms=True)
             + notify_many(others, text, meeting_url(meeting)))
 

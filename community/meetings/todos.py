@@ -19,8 +19,9 @@ AHEAD = timedelta(days=31)
 def meetings_section(resident) -> TodoSection:
     """Upcoming meetings within a month; for staff, outcomes to review or move on."""
     soon = clock.now() + AHEAD
+    fmt = _("M月d日 EEEE HH:mm")
     items = [TodoItem(f"{m.title}（{m.body.name}）", meeting_url(m),
-                      format_datetime(m.starts_at, "M月d日 EEEE HH:mm") + " · " + m.place)
+                      format_datetime(m.starts_at, fmt) + " · " + m.place)
              for m in meetings_for(resident, True, limit=5) if m.starts_at <= soon]
     for o in outcomes_for(resident, ("pending",), ("party_reviewer",))[:5]:
         items.append(TodoItem(_("待审核的协商成果：%(title)s", title=o.item.title),

@@ -22,7 +22,7 @@ from .models import SmsMessage
 
 log = logging.getLogger(__name__)
 MAX_LENGTH = 70  # one SMS segment of Chinese text (UCS-2)
-SIGNATURE = "【议事厅】"
+SIGNATURE = "【议事厅】"  # i18n: data (the signature registered with the carrier)
 MAX_ATTEMPTS = 5
 
 

@@ -1,6 +1,7 @@
 """Fund pages: the books of 惠民资金 and the charity fund, balances, and movements."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, require_role
@@ -59,7 +60,7 @@ def policy(unit_id):
     form = PolicyForm()
     if form.validate_on_submit():
         funds.set_huimin_yearly(unit, form.amount.decimal, current_user)
-        flash("已保存。")
+        flash(_("已保存。"))
         return redirect(url_for(".funds_index"), 303)
     if request.method == "GET":
         form.amount.data = str(funds.huimin_yearly(unit))
@@ -84,7 +85,7 @@ def movement_new(fund_id):
     """Record income, an allocation to a project, or spending with its voucher number."""
     fund = funds.get_fund_or_404(fund_id, current_user, ("worker",))
     form = MovementForm()
-    form.project_id.choices = choices([(0, "不属于项目")] + [
+    form.project_id.choices = choices([(0, _("不属于项目"))] + [
         (p.id, p.title) for p in db.session.scalars(db.select(Project).join(Project.unit).where(
             Unit.path.startswith(fund.unit.path)).order_by(Project.id.desc()).limit(100))])
     if form.validate_on_submit():

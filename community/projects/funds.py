@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..access import has_role
@@ -66,7 +67,7 @@ def huimin_yearly(unit: Unit) -> Decimal:
 def set_huimin_yearly(unit: Unit, amount: Decimal, actor) -> FundPolicy:
     """Change the unit's yearly 惠民资金 setting (takes effect for funds opened later)."""
     if amount < 0 or amount > MONEY_MAX:
-        raise FundError("金额不合理", "amount")
+        raise FundError(_("金额不合理"), "amount")
     policy = db.session.scalar(db.select(FundPolicy).where(FundPolicy.unit_id == unit.id))
     if policy is None:
         policy = FundPolicy(unit_id=unit.id, huimin_yearly=amount)
@@ -134,9 +135,9 @@ def _check(fund: Fund, kind: str, amount: Decimal, project: Project | None) -> D
     if kind == "spending" and project is not None:
         left = project_remaining(fund.id, project.id)
         if amount > left:
-            raise FundError(f"超出该项目的拨款余额（还剩 {left} 元）")
+            raise FundError(_("超出该项目的拨款余额（还剩 %(left)s 元）", left=left))
     elif kind != "income" and amount > sums.available:
-        raise FundError(f"超出资金余额（可用 {sums.available} 元）")
+        raise FundError(_("超出资金余额（可用 %(left)s 元）", left=sums.available))
     return on_hand_after(sums, kind, amount)
 
 
@@ -150,13 +151,13 @@ def record_movement(fund: Fund, kind: str, amount: Decimal, actor, *, occurred_o
         if done is not None:
             return done
     if not (ZERO < amount <= MONEY_MAX) or amount != amount.quantize(ZERO):
-        raise FundError("金额要大于0、不超过1亿元，最多两位小数")
+        raise FundError(_("金额要大于0、不超过1亿元，最多两位小数"))
     if project is not None and not fund.unit.contains(project.unit):
         abort(403)
     _lock(fund)
     if voucher and db.session.scalar(db.select(FundMovement.id).where(
             FundMovement.fund_id == fund.id, FundMovement.voucher == voucher)):
-        raise FundError("这个凭证号已经登记过了", "voucher")
+        raise FundError(_("这个凭证号已经登记过了"), "voucher")
     after = _check(fund, kind, amount, project)
     move = FundMovement(fund_id=fund.id, kind=kind, amount=amount, project_id=getattr(
         project, "id", None), voucher=voucher or None, note=note, occurred_on=occurred_on,
@@ -166,7 +167,7 @@ def record_movement(fund: Fund, kind: str, amount: Decimal, actor, *, occurred_o
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise FundError("这笔记录已经登记过了，请刷新页面查看") from None
+        raise FundError(_("这笔记录已经登记过了，请刷新页面查看")) from None
     record(f"fund_{kind}", move, actor=actor, unit_id=fund.unit_id, fund_id=fund.id,
            amount=amount, project_id=move.project_id, voucher=move.voucher, balance=after)
     db.session.commit()

@@ -2,6 +2,7 @@
 
 import io
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors.domain import DomainError
@@ -25,10 +26,10 @@ def shrink(data: bytes, limit: int = PHOTO_MAX) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.width * img.height > MAX_PIXELS:
-                raise PhotoError("照片太大")
+                raise PhotoError(_("照片太大"))
             img = ImageOps.exif_transpose(img).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
-        raise PhotoError("看不懂这个文件，请上传 JPG 或 PNG 照片") from e
+        raise PhotoError(_("看不懂这个文件，请上传 JPG 或 PNG 照片")) from e
     for size in SIZES:
         small = img.copy()
         small.thumbnail((size, size))
@@ -37,4 +38,4 @@ def shrink(data: bytes, limit: int = PHOTO_MAX) -> bytes:
             small.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
             if out.tell() <= limit:
                 return out.getvalue()
-    raise PhotoError("照片无法压缩到 30 KB 以内，请换一张")
+    raise PhotoError(_("照片无法压缩到 30 KB 以内，请换一张"))

@@ -3,6 +3,8 @@
 from datetime import date
 
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from ..access import has_role, home_units, role_units
@@ -90,7 +92,7 @@ def create_project(unit: Unit, actor, *, title: str, responsible: str, starts_on
         abort(403)
     if issue is not None and (issue.status not in DECIDED or not issue.unit.contains(unit)
                               and not unit.contains(issue.unit)):
-        raise ProjectError("这个议题还没有表决通过，或不属于这个地方", "issue_id")
+        raise ProjectError(_("这个议题还没有表决通过，或不属于这个地方"), "issue_id")
     project = Project(unit_id=unit.id, title=title, responsible=responsible,
                       starts_on=starts_on, due_on=due_on, description=description,
                       issue_id=issue.id if issue else None, created_by_id=actor.id,
@@ -103,8 +105,8 @@ def create_project(unit: Unit, actor, *, title: str, responsible: str, starts_on
     return project
 
 
-STEPS = {"start": ("planned", "active", "implementing", "项目开工"),
-         "finish": (("active", "rectifying"), "done", "evaluating", "项目完工，等待评价")}
+STEPS = {"start": ("planned", "active", "implementing", _l("项目开工")),
+         "finish": (("active", "rectifying"), "done", "evaluating", _l("项目完工，等待评价"))}
 
 
 def change_project_status(project: Project, action: str, actor) -> Project:
@@ -113,11 +115,11 @@ def change_project_status(project: Project, action: str, actor) -> Project:
         abort(400)
     before, after, issue_status, note = STEPS[action]
     if project.status not in (before if isinstance(before, tuple) else (before,)):
-        raise ProjectError("项目现在的状态不能这样操作")
+        raise ProjectError(_("项目现在的状态不能这样操作"))
     old, project.status, project.updated_at = project.status, after, now()
     if after == "done":
         project.finished_on = today()
-    move_issue(project, issue_status, actor, note)
+    move_issue(project, issue_status, actor, str(note))
     record("project_" + action, project, actor=actor, unit_id=project.unit_id,
            from_status=old, to_status=after)
     db.session.commit()

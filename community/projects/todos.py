@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import format_date
+from flask_babel import gettext as _
 
 from ..access import home_units
 from ..extensions import db
@@ -17,7 +18,8 @@ def followed_section(resident) -> TodoSection:
     rows = db.session.scalars(db.select(Project).where(
         Project.unit_id.in_(ids), Project.status.in_(FOLLOWED))
         .order_by(Project.updated_at.desc()).limit(5)) if ids else []
+    fmt = _("M月d日")
     items = [TodoItem(f"{p.title} · {p.status_label}",
                       url_for("projects.show", project_id=p.id),
-                      "更新于" + format_date(p.updated_at, "M月d日")) for p in rows]
-    return TodoSection("身边的项目", "附近暂时没有在办的项目。", items)
+                      _("更新于%(day)s", day=format_date(p.updated_at, fmt))) for p in rows]
+    return TodoSection(_("身边的项目"), _("附近暂时没有在办的项目。"), items)

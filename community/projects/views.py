@@ -1,6 +1,7 @@
 """民事民办 pages: projects, tasks, progress notes with photos, and the contributions ledger."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import role_units
@@ -48,7 +49,7 @@ def new():
     """A worker sets up a project, from a decided issue or directly."""
     form = ProjectForm()
     form.unit_id.choices = choices(service.places_for(current_user) or abort(403))
-    form.issue_id.choices = choices([(0, "不来自议题（直接立项）")] + [
+    form.issue_id.choices = choices([(0, _("不来自议题（直接立项）"))] + [
         (i.id, f"#{i.id} {i.title}") for i in service.decided_issues(current_user)])
     if request.method == "GET" and request.args.get("issue_id", type=int):
         form.issue_id.data = request.args.get("issue_id", type=int)
@@ -95,7 +96,7 @@ def status(project_id):
         abort(400)
     try:
         service.change_project_status(project, request.form.get("action", ""), current_user)
-        flash("项目状态已更新。")
+        flash(_("项目状态已更新。"))
     except service.ProjectError as e:
         flash(e.message, "error")
     return redirect(url_for(".show", project_id=project.id), 303)
@@ -183,7 +184,7 @@ def contribution_new(project_id):
     if form.validate_on_submit():
         try:
             ledger.add_from_form(project, current_user, form)
-            flash("已登记。")
+            flash(_("已登记。"))
             return redirect(url_for(".contributions", project_id=project.id), 303)
         except ledger.LedgerError as e:
             field_error(form, e)

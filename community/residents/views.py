@@ -41,7 +41,7 @@ def reset_pin(resident_id):
     form = ResetPinForm()
     if form.validate_on_submit():
         slip = service.reset_pin(resident, current_user)
-        return render_template("residents/slips.html", slips=[slip], title="新密码凭条")
+        return render_template("residents/slips.html", slips=[slip], title=_("新密码凭条"))
     return render_template("residents/reset_pin.html", resident=resident, form=form,
                            address=service.address_of(resident)), 422 if form.errors else 200
 

@@ -118,8 +118,8 @@ def _outside_scope(plan: Plan, actor, wrong_kind: set[tuple]) -> list[RowError]:
                 above = "/".join(head[:-1])
                 reason = _("找不到%(kind)s“%(name)s”：%(where)s没有叫这个名字的%(kind)s。"
                            "您负责的是“%(mine)s”，请照这个写法填写", kind=_kind(level),
-                           name=head[-1], where=f"“{above}”下面" if above else _("系统里"),
-                           mine=mine)
+                           name=head[-1], mine=mine,
+                           where=_("“%(above)s”下面", above=above) if above else _("系统里"))
                 break
             if not any(c[:len(head)] == head for c in chains):
                 reason = _("“%(path)s”不在您负责的“%(mine)s”范围内，不能导入",

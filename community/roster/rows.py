@@ -13,7 +13,7 @@ from .parse import RawRow
 
 MAX_AREA = Decimal("10000")
 CENT = Decimal("0.01")
-OWNER_VALUES = {"1": True, "是": True, "0": False, "否": False}
+OWNER_VALUES = {"1": True, "是": True, "0": False, "否": False}  # i18n: data (what is typed)
 _SLASHES = str.maketrans({"／": "/", "\\": "/"})
 _PHONE_JUNK = str.maketrans("", "", " -")
 

@@ -233,7 +233,7 @@ def _building(plan: Plan, path: tuple, result: ImportResult) -> Unit:
     for level, name in enumerate(path):
         unit = plan.units.get(path[:level + 1])
         if unit is None:
-            village = level == 1 and name.endswith("村")
+            village = level == 1 and name.endswith("村")  # i18n: data (a typed unit name)
             unit = plan.units[path[:level + 1]] = create_unit(parent, name, KINDS[level],
                                                              is_village=village)
             result.units += 1

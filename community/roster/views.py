@@ -81,4 +81,4 @@ def template():
     """Download an empty roster with the column names, ready for Excel."""
     worker_units_or_403(current_user)
     return send_file(BytesIO(service.template_csv()), mimetype="text/csv",
-                     as_attachment=True, download_name="居民名册模板.csv")
+                     as_attachment=True, download_name=_("居民名册模板.csv"))
