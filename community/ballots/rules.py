@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 ZERO = Decimal("0")
-YES_LABEL = "同意"  # the name of the agreeing option in the reasons
+YES_LABEL = "同意"  # i18n: data (the label of a stand-in agreeing option with no votes)
 # What an option means, stored with it when the ballot is made (never read from its words):
 # yes/no for a question put to agree or oppose, choice for one of several solutions, abstain.
 KINDS = ("yes", "no", "choice", "abstain")
@@ -27,9 +30,10 @@ class OptionCount:
     def __post_init__(self) -> None:
         object.__setattr__(self, "area", _exact(self.area))
         if self.heads < 0 or self.area < 0:
-            raise ValueError(f"选项「{self.label}」的票数或面积为负数")
+            raise ValueError(gettext("选项「%(label)s」的票数或面积为负数", label=self.label))
         if self.kind not in KINDS:
-            raise ValueError(f"选项「{self.label}」的类别 {self.kind!r} 不是 {KINDS} 之一")
+            raise ValueError(gettext("选项「%(label)s」的类别 %(kind)r 不是 %(kinds)s 之一",
+                                     label=self.label, kind=self.kind, kinds=KINDS))
 
     @property
     def abstain(self) -> bool:
@@ -46,7 +50,7 @@ class Tally:
         object.__setattr__(self, "eligible_area", _exact(self.eligible_area))
         object.__setattr__(self, "options", tuple(self.options))
         if self.cast_heads > self.eligible_heads or self.cast_area > self.eligible_area:
-            raise ValueError("投票人数或面积超过了应参与表决的总数")
+            raise ValueError(gettext("投票人数或面积超过了应参与表决的总数"))
 
     @property
     def cast_heads(self) -> int:
@@ -75,9 +79,10 @@ class Threshold:
 
 # 民法典第一千二百五十九条："以上"包括本数，所以三分之二以上、四分之三以上用 ≥；
 # "过半数"不包括本数，所以恰好一半不算过半数，用 >。
-OVER_HALF = Threshold(Fraction(1, 2), True, "过半数", "未过半数")
-TWO_THIRDS = Threshold(Fraction(2, 3), False, "达到三分之二以上", "未达到三分之二以上")
-THREE_QUARTERS = Threshold(Fraction(3, 4), False, "达到四分之三以上", "未达到四分之三以上")
+OVER_HALF = Threshold(Fraction(1, 2), True, _l("过半数"), _l("未过半数"))
+TWO_THIRDS = Threshold(Fraction(2, 3), False, _l("达到三分之二以上"), _l("未达到三分之二以上"))
+THREE_QUARTERS = Threshold(Fraction(3, 4), False, _l("达到四分之三以上"),
+                           _l("未达到四分之三以上"))
 
 
 @dataclass(frozen=True)
@@ -90,21 +95,25 @@ class _Words:
 
 
 _WORDS = {
-    "resident": _Words(
-        "参与表决人数", "十八周岁以上居民总数", "人数", "十八周岁以上居民", "参与表决的居民"
-    ),
-    "household": _Words("参与表决户数", "总户数", "户数", "户数", "参与表决的户"),
-    "owner": _Words("参与表决人数", "业主总人数", "人数", "业主人数", "参与表决的业主"),
-    "representatives": _Words("到会代表人数", "代表总人数", "人数", "代表", "到会代表"),
+    "resident": _Words(_l("参与表决人数"), _l("十八周岁以上居民总数"), _l("人数"),
+                       _l("十八周岁以上居民"), _l("参与表决的居民")),
+    "household": _Words(_l("参与表决户数"), _l("总户数"), _l("户数"), _l("户数"),
+                        _l("参与表决的户")),
+    "owner": _Words(_l("参与表决人数"), _l("业主总人数"), _l("人数"), _l("业主人数"),
+                    _l("参与表决的业主")),
+    "representatives": _Words(_l("到会代表人数"), _l("代表总人数"), _l("人数"), _l("代表"),
+                              _l("到会代表")),
 }
+# The area measure's words: (name of cast, name of eligible, unit word).
+_AREA_WORDS = (_l("参与表决面积"), _l("总面积"), _l("面积"))
 
 
 def _exact(value: object) -> Decimal:
     if isinstance(value, float):
-        raise TypeError("面积必须用 Decimal 或整数，不能用浮点数")
+        raise TypeError(gettext("面积必须用 Decimal 或整数，不能用浮点数"))
     exact = value if isinstance(value, Decimal) else Decimal(value)
     if not exact.is_finite():
-        raise ValueError(f"面积 {value!r} 不是有限数")
+        raise ValueError(gettext("面积 %(value)r 不是有限数", value=value))
     return exact
 
 
@@ -149,14 +158,17 @@ def _show(measure: str, amount: Amount) -> str:
 
 
 def _nouns(measures: Iterable[str], head_noun: str) -> str:
-    names = ["面积" if m == "area" else head_noun for m in measures]
-    return "和".join(names) + ("都" if len(names) > 1 else "")
+    names = [_AREA_WORDS[2] if m == "area" else head_noun for m in measures]
+    if len(names) == 1:
+        return str(names[0])
+    first, second = names  # two measures at most: area and heads
+    return gettext("%(first)s和%(second)s都", first=first, second=second)
 
 
 def _measure(tally: Tally, m: str, words: _Words) -> tuple[Amount, Amount, str, str, str]:
     """(cast, eligible, name of cast, name of eligible, unit word) for "area" or "heads"."""
     if m == "area":
-        return tally.cast_area, tally.eligible_area, "参与表决面积", "总面积", "面积"
+        return (tally.cast_area, tally.eligible_area, *_AREA_WORDS)
     return tally.cast_heads, tally.eligible_heads, words.cast, words.total, words.count
 
 
@@ -192,8 +204,9 @@ def _check_quorum(tally: Tally, words: _Words, quorum: Quorum) -> tuple[list[str
     measures, th = quorum
     results = [_compare(m, *_measure(tally, m, words)[:4], th) for m in measures]
     short = [m for m, (ok, _) in zip(measures, results, strict=True) if not ok]
-    why = f"参与表决的{_nouns(short, words.subject)}{th.no}，不足法定参与比例，表决不成立。"
-    return [line for _, line in results], why if short else ""
+    why = gettext("参与表决的%(who)s%(short)s，不足法定参与比例，表决不成立。",
+                  who=_nouns(short, words.subject), short=th.no) if short else ""
+    return [line for _, line in results], why
 
 
 def _judge(
@@ -202,43 +215,49 @@ def _judge(
     for m in ("heads", "area") if quorum and "area" in quorum[0] else ("heads",):
         _, eligible, _, total, _ = _measure(tally, m, words)
         if eligible == 0:
-            reason = f"{total}为零，没有可以计算比例的基数，表决不成立。"
+            reason = gettext("%(total)s为零，没有可以计算比例的基数，表决不成立。", total=total)
             return Verdict("no_quorum", None, reason, (f"{total} {_show(m, eligible)}",))
     lines: list[str] = []
-    among = f"在{words.among}中，"
+    among = gettext("在%(who)s中，", who=words.among)
     if quorum:
         lines, why = _check_quorum(tally, words, quorum)
         if why:
             return Verdict("no_quorum", None, why, tuple(lines))
-        among = f"参与表决的{_nouns(quorum[0], words.subject)}{quorum[1].yes}；{among}"
+        among = gettext("参与表决的%(who)s%(met)s；%(among)s", who=_nouns(quorum[0], words.subject),
+                        met=quorum[1].yes, among=among)
     if tally.cast_heads == 0:
-        return Verdict("failed", None, "没有人投票，表决未通过。", (f"{words.cast} 0",))
+        return Verdict("failed", None, gettext("没有人投票，表决未通过。"), (f"{words.cast} 0",))
     yes_no, candidates = _candidates(tally.options)
     if not candidates:
-        lines.append(f"{words.cast} {tally.cast_heads:,}，全部弃权")
+        lines.append(gettext("%(cast)s %(n)s，全部弃权", cast=words.cast,
+                             n=f"{tally.cast_heads:,}"))
     winner, missing = None, list(measures)
     # 每个方案都检验并列出算式；门槛至少过半数，所以最多一个方案能达到。
     for index, option in candidates:
-        name = "同意" if yes_no else f"选「{option.label}」的"
+        name = gettext("同意") if yes_no else gettext("选「%(label)s」的", label=option.label)
         results = [_option_test(tally, option, name, m, th, words) for m in measures]
         lines += [line for _, line in results]
         missing = [m for m, (ok, _) in zip(measures, results, strict=True) if not ok]
         if not missing:
-            winner = (index, "同意的" if yes_no else name)
+            winner = (index, gettext("同意的") if yes_no else name)
     if winner:
-        done = "表决通过" if yes_no else "该方案通过"
-        reason = f"{among}{winner[1]}{_nouns(measures, words.count)}{th.yes}，{done}。"
+        done = gettext("表决通过") if yes_no else gettext("该方案通过")
+        reason = gettext("%(among)s%(who)s%(nouns)s%(met)s，%(done)s。", among=among, who=winner[1],
+                         nouns=_nouns(measures, words.count), met=th.yes, done=done)
         return Verdict("passed", winner[0], reason, tuple(lines))
     if yes_no:
-        reason = f"{among}同意的{_nouns(missing, words.count)}{th.no}，表决未通过。"
+        reason = gettext("%(among)s同意的%(nouns)s%(short)s，表决未通过。", among=among,
+                         nouns=_nouns(missing, words.count), short=th.no)
     else:
-        reason = f"{among}没有一个方案的{_nouns(measures, words.count)}{th.yes}，表决未通过。"
+        reason = gettext("%(among)s没有一个方案的%(nouns)s%(met)s，表决未通过。", among=among,
+                         nouns=_nouns(measures, words.count), met=th.yes)
     return Verdict("failed", None, reason, tuple(lines))
 
 
 def _basis(basis: str, allowed: tuple[str, ...]) -> str:
     if basis not in allowed:
-        raise ValueError(f"计票基数 {basis!r} 不适用于这条规则，应为 {allowed}")
+        raise ValueError(gettext("计票基数 %(basis)r 不适用于这条规则，应为 %(allowed)s",
+                                 basis=basis, allowed=allowed))
     return basis
 
 
@@ -297,7 +316,7 @@ RULES = {
 def decide(rule: str, tally: Tally, basis: str) -> Verdict:
     """按规则名（RULES 的键）和计票基数（resident / household / owner）作出表决结论。"""
     if rule not in RULES:
-        raise ValueError(f"未知的表决规则 {rule!r}")
+        raise ValueError(gettext("未知的表决规则 %(rule)r", rule=rule))
     return RULES[rule](tally, basis)
 
 
@@ -331,7 +350,7 @@ def owner_groups(units: Iterable[Unit]) -> list[OwnerGroup]:
 
     for unit, owners, _, dev in rows:
         if ("unit", unit) in parent:
-            raise ValueError(f"专有部分 {unit!r} 重复出现")
+            raise ValueError(gettext("专有部分 %(unit)r 重复出现", unit=unit))
         # 第九条：一个专有部分按一人计算（共有人合计一人）；同一买受人拥有多个专有部分的按一人计算；
         # 建设单位未出售和已出售未交付的部分合计按一人计算——这些单元的买受人尚未交付，不参与归并。
         links = [("developer",)] if dev else [("owner", o) for o in owners]
