@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from .access import is_staff
+from .access import is_staff, role_names
 
 # (endpoint, label, who): who is "all", "user" (logged in) or "staff".
 ENTRIES = [
@@ -37,7 +37,7 @@ def menu_for(user) -> list[MenuItem]:
             continue
         if who == "staff" and not is_staff(user):
             continue
-        if who == "volunteer" and not any(r.role == "volunteer" for r in user.roles):
+        if who == "volunteer" and "volunteer" not in role_names(user):
             continue
         items.append(MenuItem(len(items) + 1, label, url_for(endpoint), endpoint))
     return items[:9]

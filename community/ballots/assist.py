@@ -4,7 +4,7 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from ..access import has_role
+from ..access import has_role, roles_of
 from ..audit.service import record
 from ..auth.service import AccountLocked, check_resident_pin
 from ..extensions import db
@@ -43,7 +43,7 @@ def get_assistable_or_404(helper: Resident, resident_id: int) -> Resident:
 
 def waiting_residents(ballot: Ballot, helper: Resident, limit: int = 200) -> list[Resident]:
     """Electors in the helper's buildings who have not voted yet (first by address)."""
-    paths = [r.unit.path for r in helper.roles if r.role in HELPERS]
+    paths = [r.unit.path for r in roles_of(helper) if r.role in HELPERS]
     if not paths:
         return []
     voted = db.select(Participation.voter_key).where(Participation.ballot_id == ballot.id)

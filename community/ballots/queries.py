@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from .. import clock
-from ..access import home_units
+from ..access import home_units, roles_of
 from ..extensions import db
 from ..residents.models import Resident, RoleAssignment
 from ..units.models import Unit
@@ -40,9 +40,9 @@ def already_message(done: Participation, resident, to_voter: bool = True) -> str
 
 def ballots_for(resident) -> list[Ballot]:
     """Ballots of the units the resident lives in or serves: open, announced, recently closed."""
-    ids = [u.id for u in home_units(resident)] + [
-        i for r in resident.roles for i in r.unit.ancestor_ids()]
-    where = [Ballot.unit_id.in_(ids)] + [Unit.path.startswith(r.unit.path) for r in resident.roles]
+    held = roles_of(resident)
+    ids = [u.id for u in home_units(resident)] + [i for r in held for i in r.unit.ancestor_ids()]
+    where = [Ballot.unit_id.in_(ids)] + [Unit.path.startswith(r.unit.path) for r in held]
     first = db.case({"open": 0, "scheduled": 1}, value=Ballot.status, else_=2)
     stmt = (db.select(Ballot).join(Unit, Ballot.unit_id == Unit.id)
             .where(db.or_(*where), db.or_(Ballot.status != "closed",

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..access import belongs_to, has_role
+from ..access import belongs_to, has_role, roles_of
 from ..audit.service import record
 from ..extensions import db, login_manager
 from ..notify.service import notify, notify_many
@@ -104,7 +104,7 @@ def get_ballot_or_404(ballot_id: int) -> Ballot:
 def serves(helper: Resident, ballot: Ballot) -> bool:
     """True when the helper volunteers (or works) in the ballot's unit, above it or below it."""
     return any(r.role in HELPERS and (r.unit.contains(ballot.unit) or ballot.unit.contains(r.unit))
-               for r in helper.roles)
+               for r in roles_of(helper))
 
 
 def get_member_ballot_or_404(ballot_id: int, user, public_when_closed: bool = False) -> Ballot:

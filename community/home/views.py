@@ -4,7 +4,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from ..access import require_staff, role_units
+from ..access import require_staff, role_names, role_units
 from ..extensions import db
 from . import bp
 from .todos import sections_for
@@ -26,7 +26,7 @@ def staff():
     return render_template("home/staff.html",
                            units=role_units(current_user, "worker", "party_reviewer",
                                             "supervisor"),
-                           roles={r.role for r in current_user.roles})
+                           roles=role_names(current_user))
 
 
 @bp.route("/healthz")

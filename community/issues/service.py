@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..access import belongs_to, has_role
+from ..access import belongs_to, has_role, role_names
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
@@ -173,6 +173,6 @@ def can_assist(user, resident) -> bool:
 
 def helper_word(resident) -> str:
     """How the resident is told who typed their issue in: 志愿者 or 社区工作人员."""
-    if any(r.role == "volunteer" for r in resident.roles):
+    if "volunteer" in role_names(resident):
         return str(ROLE_LABELS["volunteer"])
     return _("社区工作人员")

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access import role_names
 from ..formkit import field_error
 from ..web import rerender_on_csrf_error
 from . import bp, review
@@ -73,7 +74,7 @@ def publish_minutes(meeting_id):
 @login_required
 def outcomes():
     """Outcomes waiting for the Party's review or for the next step."""
-    if not any(r.role in STAFF for r in current_user.roles):
+    if role_names(current_user).isdisjoint(STAFF):
         abort(403)
     pending = review.outcomes_for(current_user, ("pending",), ("party_reviewer",))
     approved = review.outcomes_for(current_user, ("approved", "returned", "ballot"), ("worker",))

@@ -1,10 +1,11 @@
 """Residents, where they live, and the roles they hold per unit."""
 
 from datetime import date, datetime
+from itertools import chain
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event, false
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
@@ -42,6 +43,9 @@ class Resident(db.Model):
     # Part of the login cookie; raised on logout and PIN reset, so copies of older cookies stop
     # working (signed cookies cannot be revoked one by one).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Raised whenever the resident's roles or homes change (access.py keeps what they allow
+    # per version, so pages need not ask the database again on every request).
+    access_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Recorded by a worker: from then on the person cannot log in or vote by any channel.
     # Nothing of theirs is deleted; votes already cast stay counted.
     died_on: Mapped[date | None]
@@ -117,3 +121,22 @@ class RoleAssignment(db.Model):
     @property
     def label(self) -> str:
         return str(ROLE_LABELS[self.role])
+
+
+@event.listens_for(Session, "before_flush")
+def _raise_access_version(session, _context, _instances) -> None:
+    """A role or a home gained, changed or lost raises the resident's access_version in the
+    same transaction, so what access.py kept for the old version is never used again."""
+    changed: set[Resident] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if not isinstance(obj, (Membership, RoleAssignment)):
+            continue
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        resident = obj.resident
+        if resident is None and obj.resident_id is not None:  # taken out of its collection
+            resident = session.get(Resident, obj.resident_id)
+        if resident is not None and resident not in session.new:
+            changed.add(resident)
+    for resident in changed:
+        resident.access_version = (resident.access_version or 0) + 1

@@ -6,6 +6,7 @@ from flask import abort
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..access import roles_of
 from ..audit.service import record
 from ..extensions import db
 from ..residents.models import Membership
@@ -19,7 +20,7 @@ def served_buildings(volunteer) -> list[Unit]:
     The one answer to "buildings they serve" for visits, on-behalf issues and assisted votes."""
     if not getattr(volunteer, "is_authenticated", False):
         return []
-    paths = [r.unit.path for r in volunteer.roles if r.role == "volunteer"]
+    paths = [r.unit.path for r in roles_of(volunteer) if r.role == "volunteer"]
     if not paths:
         return []
     # Each building's compound comes along: pages label buildings "船柴一区 1栋".
