@@ -68,12 +68,10 @@ def _load_profile(resident: Resident) -> Profile:
     return Profile(held, tuple(ids))
 
 
-def _units(resident: Resident) -> dict[int, Unit]:
-    """The Unit rows of the resident's roles and homes, loaded once per request."""
-    p = profile(resident)
-    ids = {u for _, u in p.roles} | set(p.homes)
+def _units(ids) -> dict[int, Unit]:
+    """These Unit rows, each loaded once per request."""
     memo = g.setdefault("access_units", {}) if has_request_context() else {}
-    missing = ids - memo.keys()
+    missing = set(ids) - memo.keys()
     if missing:
         memo.update((u.id, u) for u in db.session.scalars(
             db.select(Unit).where(Unit.id.in_(missing))))
@@ -91,8 +89,9 @@ def roles_of(resident) -> list[Held]:
     """The roles the resident holds, each with its unit."""
     if not getattr(resident, "is_authenticated", False):
         return []
-    units = _units(resident)
-    return [Held(r, units[u]) for r, u in profile(resident).roles]
+    roles = profile(resident).roles
+    units = _units(u for _, u in roles)
+    return [Held(r, units[u]) for r, u in roles]
 
 
 def home_units(resident: Resident) -> list[Unit]:
@@ -100,8 +99,14 @@ def home_units(resident: Resident) -> list[Unit]:
     homes = profile(resident).homes
     if not homes:
         return []
-    units = _units(resident)
+    units = _units(homes)
     return sorted((units[i] for i in homes), key=lambda u: (len(u.ancestor_ids()), u.name))
+
+
+def home_unit_ids(resident: Resident) -> list[int]:
+    """The ids of home_units(resident), without loading the units."""
+    return list(profile(resident).homes) if getattr(resident, "is_authenticated", False) \
+        else []
 
 
 def role_units(resident: Resident, *roles: str) -> list[Unit]:
@@ -171,7 +176,8 @@ def residents_in(unit: Unit):
             .join(Household.building).where(Unit.path.startswith(unit.path)).distinct())
 
 
-__all__ = ["Held", "Profile", "RoleAssignment", "belongs_to", "has_role", "home_units",
+__all__ = ["Held", "Profile", "RoleAssignment", "belongs_to", "has_role", "home_unit_ids",
+           "home_units",
            "households_in", "is_staff", "profile", "require_role", "require_staff",
            "residents_in", "role_names", "role_units", "roles_of", "worker_area",
            "worker_units_or_403"]

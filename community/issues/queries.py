@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from ..access import home_units, role_units
 from ..extensions import db
-from ..residents.models import ROLES, Resident
+from ..residents.models import ROLES, RoleAssignment
 from ..units.models import Unit
 from .models import Comment, Issue, IssueEvent, Support
 from .states import CATEGORIES, STATUSES
@@ -120,9 +120,13 @@ def timeline(issue: Issue) -> list[IssueEvent]:
                                    .order_by(IssueEvent.id)))
 
 
-def my_issues(resident, limit: int = 10) -> list[Issue]:
-    """The resident's own issues, newest first, with who typed them in."""
-    return list(db.session.scalars(
-        db.select(Issue).where(Issue.author_id == resident.id)
-        .options(joinedload(Issue.submitted_by).selectinload(Resident.roles))
-        .order_by(Issue.created_at.desc(), Issue.id.desc()).limit(limit)))
+def my_issues(resident, limit: int = 10) -> list:
+    """The resident's own issues, newest first, with who typed them in and whether that
+    person is a volunteer, in one query: rows of (issue, by_volunteer)."""
+    volunteer = db.select(RoleAssignment.id).where(
+        RoleAssignment.resident_id == Issue.submitted_by_id,
+        RoleAssignment.role == "volunteer").exists()
+    return list(db.session.execute(
+        db.select(Issue, volunteer).where(Issue.author_id == resident.id)
+        .options(joinedload(Issue.submitted_by))
+        .order_by(Issue.created_at.desc(), Issue.id.desc()).limit(limit)).all())

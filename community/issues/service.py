@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..access import belongs_to, has_role, role_names
+from ..access import belongs_to, has_role
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
@@ -171,8 +171,8 @@ def can_assist(user, resident) -> bool:
         for m in resident.memberships)
 
 
-def helper_word(resident) -> str:
+def helper_word(volunteer: bool) -> str:
     """How the resident is told who typed their issue in: 志愿者 or 社区工作人员."""
-    if "volunteer" in role_names(resident):
+    if volunteer:
         return str(ROLE_LABELS["volunteer"])
     return _("社区工作人员")

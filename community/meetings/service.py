@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import false, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from .. import clock
-from ..access import home_units, residents_in, role_units
+from ..access import home_unit_ids, residents_in, role_units
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
@@ -235,7 +235,7 @@ def linkable_issues(body: Body) -> list[Issue]:
 
 def _visible(user):
     """Meetings of bodies in the units the user lives in, or holds a role over."""
-    ids = [u.id for u in home_units(user)]
+    ids = home_unit_ids(user)
     conds = [Body.unit_id.in_(ids)] if ids else []
     conds += [Unit.path.startswith(u.path) for u in role_units(
         user, "worker", "party_reviewer", "supervisor", "volunteer")]
@@ -246,7 +246,7 @@ def meetings_for(user, upcoming: bool, page: int = 1, limit: int = PAGE) -> list
     """Upcoming meetings soonest first, or past meetings newest first, a page at a time."""
     now = clock.now()
     stmt = (db.select(Meeting).join(Meeting.body).join(Body.unit).where(_visible(user))
-            .options(selectinload(Meeting.body).selectinload(Body.unit)))
+            .options(contains_eager(Meeting.body).contains_eager(Body.unit)))
     if upcoming:
         stmt = stmt.where(Meeting.ends_at > now).order_by(Meeting.starts_at, Meeting.id)
     else:

@@ -43,11 +43,14 @@ def wants_sms(resident) -> bool:
     return bool(resident.phone) and not resident.sms_opt_out and resident.is_active
 
 
-def unread_notices(resident, limit: int = UNREAD_SHOWN) -> list[Notice]:
-    """The resident's newest notices not yet read."""
-    return list(db.session.scalars(
-        db.select(Notice).where(Notice.resident_id == resident.id, Notice.read_at.is_(None))
-        .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)))
+def home_notices(resident) -> list[Notice]:
+    """For the home page: the newest unread notices, else the latest few read ones, in one
+    query (unread ones sort first)."""
+    rows = db.session.scalars(
+        db.select(Notice).where(Notice.resident_id == resident.id)
+        .order_by(Notice.read_at.is_(None).desc(), Notice.created_at.desc(), Notice.id.desc())
+        .limit(max(UNREAD_SHOWN, RECENT_SHOWN))).all()
+    return [n for n in rows if n.read_at is None] or rows[:RECENT_SHOWN]
 
 
 def notices_page(resident, page: int, per_page: int = PER_PAGE) -> tuple[list[Notice], bool]:
@@ -67,8 +70,3 @@ def mark_all_read(resident) -> int:
         .values(read_at=clock.now())).rowcount
     db.session.commit()
     return done
-
-
-def recent_notices(resident, limit: int) -> list[Notice]:
-    """The resident's newest notices."""
-    return notices_page(resident, 1, limit)[0]

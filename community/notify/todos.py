@@ -5,14 +5,14 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from ..home.todos import TodoItem, TodoSection, provider
-from .service import RECENT_SHOWN, recent_notices, unread_notices
+from .service import home_notices
 
 
 @provider(order=90)
 def notices_section(resident) -> TodoSection:
     """The "消息" section of my to-dos: the unread notices, else the latest few, and a link
     to all of them (a resident with years of notices still gets a short home page)."""
-    notices = unread_notices(resident) or recent_notices(resident, RECENT_SHOWN)
+    notices = home_notices(resident)
     fmt = _("M月d日 HH:mm")
     items = [TodoItem(n.text, n.url or "/", format_datetime(n.created_at, fmt)) for n in notices]
     unread = bool(notices) and notices[0].read_at is None

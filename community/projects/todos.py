@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..access import home_units
+from ..access import home_unit_ids
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
 from .models import Project
@@ -14,7 +14,7 @@ from .service import FOLLOWED
 @provider(order=40)
 def followed_section(resident) -> TodoSection:
     """"身边的项目": projects in the places I live, newest change first."""
-    ids = [u.id for u in home_units(resident)]
+    ids = home_unit_ids(resident)
     rows = db.session.scalars(db.select(Project).where(
         Project.unit_id.in_(ids), Project.status.in_(FOLLOWED))
         .order_by(Project.updated_at.desc()).limit(5)) if ids else []
