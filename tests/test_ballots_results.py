@@ -16,9 +16,10 @@ from community.ballots import service as ballots_service
 from community.ballots.models import Ballot
 from community.extensions import db
 from community.notify.models import Notice
-from tests.ballot_factories import login, make_ballot, vote, worker_of
+from tests.ballot_factories import confirm_page, login, make_ballot, vote, worker_of
 from tests.conftest import csrf_token
 from tests.factories import make_household, make_resident, make_tree
+from tests.security.site import QueryCounter
 
 
 class Markers(HTMLParser):
@@ -214,6 +215,67 @@ def test_close_due_ballots_command(app, tree, runner, monkeypatch):
     assert db.session.get(Ballot, ballot.id).status == "closed"
     assert db.session.get(Ballot, later.id).status == "open"
     assert db.session.get(Ballot, later.id).eligible_heads == 2  # frozen as it opened
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _overdue(app, tree, monkeypatch):
+    """A ballot two of three residents voted on, an hour past its closing time."""
+    people = [make_resident(make_household(tree["b1"]), name=f"居民{i}") for i in range(3)]
+    worker = worker_of(tree["community"])
+    ballot = make_ballot(tree["compound"], actor=worker, lasts=timedelta(hours=1))
+    for person in people[:2]:
+        assert vote(login(app.test_client(), person), ballot, "同意").status_code == 303
+    later = clock.now() + timedelta(hours=2)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    return ballot, people, worker
+
+
+def _published(ballot) -> tuple[str, int, int]:
+    db.session.expire_all()
+    return (db.session.get(Ballot, ballot.id).status,
+            db.session.scalar(db.select(db.func.count(AuditLog.id)).where(
+                AuditLog.action == "ballot_closed", AuditLog.object_id == ballot.id)),
+            db.session.scalar(db.select(db.func.count(Notice.id)).where(
+                Notice.text.startswith("表决结果"))))
+
+
+def test_an_overdue_ballot_reads_closed_with_its_result_and_a_get_writes_nothing(
+        app, tree, monkeypatch):
+    ballot, people, worker = _overdue(app, tree, monkeypatch)
+    voter, staff = login(app.test_client(), people[0]), login(app.test_client(), worker)
+    b = f"/ballots/{ballot.id}"
+    with QueryCounter(db.engine) as counter:
+        pages = {url: client.get(url) for client, url in [
+            (voter, "/"), (voter, "/ballots"), (voter, b), (voter, f"{b}/results"),
+            (voter, f"{b}/notice"), (voter, f"{b}/receipts"), (staff, b),
+            (staff, f"{b}/close"), (app.test_client(), f"{b}/results")]}
+    writes = [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)]
+    assert not writes, writes
+    assert _published(ballot) == ("open", 0, 0)  # no row changed, no audit row, no notice
+    assert {r.status_code for u, r in pages.items() if not u.endswith("/close")} == {200}
+    assert "已结束" in pages[b].text and "下一步" not in pages[b].text
+    page = Markers(pages[f"{b}/results"].text)
+    assert page.by_id["verdict"]["data-verdict"] == "passed"
+    assert "已参与 2 / 3 人" in page.text
+
+
+def test_the_next_write_publishes_an_overdue_ballot_once(app, tree, runner, monkeypatch):
+    ballot, people, _worker = _overdue(app, tree, monkeypatch)
+    late = confirm_page(login(app.test_client(), people[2]), ballot, "反对")
+    assert late.status_code == 409 and "投票已经结束" in late.text
+    assert _published(ballot) == ("closed", 1, 3)
+    assert runner.invoke(args=["close-due-ballots"]).output.startswith("已处理 0 个")
+    assert _published(ballot) == ("closed", 1, 3)
+    assert results_of(app.test_client(), ballot).by_id["verdict"]["data-verdict"] == "passed"
+
+
+def test_cron_publishes_an_overdue_ballot_once(app, tree, runner, monkeypatch):
+    ballot, _people, _worker = _overdue(app, tree, monkeypatch)
+    assert runner.invoke(args=["close-due-ballots"]).output.startswith("已处理 1 个")
+    assert runner.invoke(args=["close-due-ballots"]).output.startswith("已处理 0 个")
+    assert _published(ballot) == ("closed", 1, 3)
 
 
 def _modules(svg: str) -> list[list[bool]]:

@@ -6,12 +6,14 @@ from fractions import Fraction
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from community.audit.models import AuditLog
 from community.clock import now
 from community.evaluations import service
 from community.evaluations.models import Answer, Evaluation
 from community.extensions import db
 from community.projects import service as projects
 from tests.factories import make_household, make_resident
+from tests.security.site import QueryCounter
 from tests.test_projects import build_world, login
 
 
@@ -145,8 +147,20 @@ def test_closes_at_its_time_and_publishes(client, auth, world, monkeypatch):
     with pytest.raises(service.EvaluationError, match="结束"):
         service.answer(ev, world.neighbour, "satisfied")
     login(auth, world.neighbour)
-    html = client.get(f"/evaluations/{ev.id}").get_data(as_text=True)
+    with QueryCounter(db.engine) as counter:  # a GET reads it as closed and writes nothing
+        html = client.get(f"/evaluations/{ev.id}").get_data(as_text=True)
     assert 'data-outcome="passed"' in html and "100.0%" in html
+    assert not [s for s in counter.statements if s.lstrip().upper().startswith(
+        ("INSERT", "UPDATE", "DELETE"))]
+    db.session.expire_all()
+    assert db.session.get(Evaluation, ev.id).closed_at is None and not _closed_rows(ev)
+    assert service.settle_due() == 1 and service.settle_due() == 0  # cron publishes it, once
+    assert db.session.get(Evaluation, ev.id).outcome == "passed" and _closed_rows(ev) == 1
+
+
+def _closed_rows(ev) -> int:
+    return db.session.scalar(db.select(db.func.count(AuditLog.id)).where(
+        AuditLog.action == "evaluation_closed", AuditLog.object_id == ev.id))
 
 
 def test_only_a_supervisor_opens_and_only_when_done(client, auth, world):

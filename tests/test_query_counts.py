@@ -33,15 +33,15 @@ KNOWN_N_PLUS_ONE = {
 MAX_QUERIES = {
     "GET /": 13,  # a resident 11 (ballots 4 of them), staff add the outcomes to review
     "GET /audit/": 5,
-    "GET /ballots": 11,
-    "GET /ballots/<ballot_id>": 11,
+    "GET /ballots": 7,
+    "GET /ballots/<ballot_id>": 6,
     "GET /ballots/<ballot_id>/assist": 10,
     "GET /ballots/<ballot_id>/assist/<resident_id>": 12,
-    "GET /ballots/<ballot_id>/close": 6,
-    "GET /ballots/<ballot_id>/notice": 9,
-    "GET /ballots/<ballot_id>/paper": 7,
-    "GET /ballots/<ballot_id>/receipts": 6,
-    "GET /ballots/<ballot_id>/results": 12,
+    "GET /ballots/<ballot_id>/close": 5,
+    "GET /ballots/<ballot_id>/notice": 6,
+    "GET /ballots/<ballot_id>/paper": 5,
+    "GET /ballots/<ballot_id>/receipts": 5,
+    "GET /ballots/<ballot_id>/results": 6,
     "GET /ballots/new": 5,
     "GET /board/": 5,
     "GET /board/<unit_id>": 43,  # six sections of at most five items, a few queries each

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..clock import now
 from ..extensions import db
 from ..units.models import Unit
@@ -70,12 +71,30 @@ class Ballot(db.Model):
         order_by="BallotOption.position", cascade="all, delete-orphan", back_populates="ballot")
 
     @property
+    def state(self) -> str:
+        """The state pages show now (see state_at), never the stored `status` alone."""
+        return state_at(self, clock.now())
+
+    @property
     def channel_list(self) -> list[str]:
         return [c for c in self.channels.split(",") if c]
 
     @property
     def weighs_area(self) -> bool:
         return self.basis == "owner"
+
+
+def state_at(ballot: Ballot, at: datetime) -> str:
+    """scheduled, open or closed at `at`, read from the stored status and the times: past its
+    closing time a ballot reads as closed, past its opening time as open, before cron (`flask
+    close-due-ballots`) or the next write on it has stored that. Reading writes nothing; only
+    writers move `status` (and freeze the electorate, publish the result).
+    An open ballot not yet opened by a writer has no electorate until one does."""
+    if ballot.status == "closed" or ballot.closes_at <= at:
+        return "closed"
+    if ballot.status == "open" or ballot.opens_at <= at:
+        return "open"
+    return "scheduled"
 
 
 class BallotOption(db.Model):

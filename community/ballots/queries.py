@@ -43,10 +43,12 @@ def ballots_for(resident) -> list[Ballot]:
     held = roles_of(resident)
     ids = [u.id for u in home_units(resident)] + [i for r in held for i in r.unit.ancestor_ids()]
     where = [Ballot.unit_id.in_(ids)] + [Unit.path.startswith(r.unit.path) for r in held]
-    first = db.case({"open": 0, "scheduled": 1}, value=Ballot.status, else_=2)
+    now = clock.now()  # open, announced, closed: the state read from the times (state_at)
+    first = db.case((Ballot.status == "closed", 2), (Ballot.closes_at <= now, 2),
+                    (Ballot.opens_at <= now, 0), else_=1)
     stmt = (db.select(Ballot).join(Unit, Ballot.unit_id == Unit.id)
             .where(db.or_(*where), db.or_(Ballot.status != "closed",
-                                          Ballot.closed_at >= clock.now() - RECENT))
+                                          Ballot.closed_at >= now - RECENT))
             .order_by(first, Ballot.closes_at))
     return list(db.session.scalars(stmt))
 
@@ -57,7 +59,7 @@ def pending_ids(resident) -> set[int]:
                                               Participation.voter_key == Caster.voter_key)
     stmt = (db.select(Caster.ballot_id).join(Ballot, Ballot.id == Caster.ballot_id)
             .where(Caster.resident_id == resident.id, Ballot.status == "open",
-                   ~voted.exists()))
+                   Ballot.closes_at > clock.now(), ~voted.exists()))
     return set(db.session.scalars(stmt))
 
 

@@ -75,11 +75,11 @@ def turnout(ballot: Ballot) -> tuple[int, Decimal, int, dict[str, int]]:
 def present(ballot: Ballot) -> Results:
     """Everything the results page shows, in the order it shows it."""
     heads, area, assisted, channels = turnout(ballot)
-    closed = ballot.status == "closed"
-    verdict = verdict_for(ballot) if closed else None
-    rows = None
+    closed = ballot.state == "closed"  # past its closing time, published or not yet
+    verdict, rows = None, None
     if closed or not ballot.secret:
         t = tally(ballot)
+        verdict = rules.decide(ballot.rule, t, ballot.basis) if closed else None
         winner = verdict.winner if verdict else None
         rows = [Row(o.label, o.heads, rules.format_area(o.area), _share(o.heads, t.cast_heads),
                     i == winner) for i, o in enumerate(t.options)]

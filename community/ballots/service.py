@@ -5,11 +5,12 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import abort, current_app
+from flask import abort, current_app, has_request_context, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..access import belongs_to, has_role, roles_of
@@ -95,9 +96,15 @@ def sealed_receipt(nonce: str) -> str:
 
 
 def get_ballot_or_404(ballot_id: int) -> Ballot:
-    """Load a ballot, opening or closing it first if its time has come."""
-    ballot = db.get_or_404(Ballot, ballot_id)
-    advance(ballot)
+    """Load a ballot with its unit and options. A GET writes nothing: pages read the state
+    from the times (`Ballot.state`). A write (POST) first opens or closes the ballot if its
+    time has come, as `flask close-due-ballots` does from cron, so it acts on what is stored."""
+    ballot = db.session.scalar(db.select(Ballot).where(Ballot.id == ballot_id).options(
+        joinedload(Ballot.unit), selectinload(Ballot.options)))
+    if ballot is None:
+        abort(404)
+    if has_request_context() and request.method not in ("GET", "HEAD"):
+        advance(ballot)
     return ballot
 
 
@@ -111,7 +118,7 @@ def get_member_ballot_or_404(ballot_id: int, user, public_when_closed: bool = Fa
     """Load a ballot for someone who lives in its unit or serves in it (staff above it,
     volunteers in one of its buildings); the login page for the anonymous, 403 for others."""
     ballot = get_ballot_or_404(ballot_id)
-    if public_when_closed and ballot.status == "closed":
+    if public_when_closed and ballot.state == "closed":
         return ballot  # published on the notice board
     if not user.is_authenticated:
         abort(login_manager.unauthorized())

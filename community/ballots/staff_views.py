@@ -63,7 +63,7 @@ def close(ballot_id):
     """End the vote now and publish the result; GET asks first, saying what will happen."""
     ballot = service.get_staff_ballot_or_404(ballot_id, current_user)
     if request.method == "GET":
-        if ballot.status != "open":
+        if ballot.state != "open":
             return redirect(url_for("ballots.show", ballot_id=ballot.id), 303)
         heads, *_rest = counting.turnout(ballot)
         return render_template(

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from .. import clock
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
-from . import queries, service
+from . import queries
 from .labels import OUTCOME_LABELS
 from .models import Ballot, Participation
 
@@ -15,7 +15,6 @@ from .models import Ballot, Participation
 @provider(order=20)
 def ballots_section(resident) -> TodoSection:
     """The "投票" section: 待投票 with the closing time, then recent results."""
-    service.advance_due()
     pending = db.session.scalars(db.select(Ballot).where(
         Ballot.id.in_(queries.pending_ids(resident))).order_by(Ballot.closes_at))
     fmt = _("M月d日 HH:mm")

@@ -16,7 +16,6 @@ from .forms import ReportForm, VoteForm, make_ticket, read_ticket
 @login_required
 def index():
     """List the ballots of my community: open, announced and recently closed."""
-    service.advance_due()
     return render_template("ballots/index.html", ballots=queries.ballots_for(current_user),
                            pending=queries.pending_ids(current_user), labels=labels)
 
@@ -119,7 +118,7 @@ def results(ballot_id):
 def notice(ballot_id):
     """The printable A4 results notice, with a QR code that opens the results page."""
     ballot = service.get_member_ballot_or_404(ballot_id, current_user, public_when_closed=True)
-    if ballot.status != "closed":
+    if ballot.state != "closed":
         return redirect(url_for("ballots.results", ballot_id=ballot.id), 303)
     url = url_for("ballots.results", ballot_id=ballot.id, _external=True)
     return render_template("ballots/notice.html", r=counting.present(ballot), labels=labels,
@@ -130,7 +129,7 @@ def notice(ballot_id):
 def receipts(ballot_id):
     """After closing: every receipt code with its choice, so voters can check theirs."""
     ballot = service.get_member_ballot_or_404(ballot_id, current_user, public_when_closed=True)
-    if ballot.status != "closed":
+    if ballot.state != "closed":
         abort(404)
     page = request.args.get("page", 1, type=int) or 1
     code = (request.args.get("code") or "").strip()[:20]

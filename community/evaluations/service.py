@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -109,14 +109,24 @@ def open_evaluation(project: Project, actor, closes_at: datetime,
 
 
 def get_evaluation_or_404(evaluation_id: int, user) -> Evaluation:
-    """The evaluation, for those it served and the staff over the unit; closed when due."""
+    """The evaluation, for those it served and the staff over the unit. A GET writes nothing
+    (a round past its time reads as closed: `outcome_of`); a write (POST) closes it first if
+    due, as `flask close-due-evaluations` does from cron."""
     ev = db.get_or_404(Evaluation, evaluation_id)
     unit = ev.project.unit
     if not (lives_in(user, unit) or has_role(user, VIEWERS, unit)):
         abort(403)
-    if ev.closed_at is None and not ev.is_open:
+    if ev.closed_at is None and not ev.is_open and request.method not in ("GET", "HEAD"):
         close_evaluation(ev)
     return ev
+
+
+def outcome_of(evaluation: Evaluation, t: Tally) -> str | None:
+    """The published outcome, or the one the tally gives a round past its time that no write
+    has closed yet; None while the round runs."""
+    if evaluation.outcome or evaluation.is_open:
+        return evaluation.outcome
+    return verdict(t, evaluation.threshold)
 
 
 def household_for(resident, evaluation: Evaluation):
@@ -185,7 +195,7 @@ def close_evaluation(evaluation: Evaluation, actor=None) -> Evaluation:
 
 
 def settle_due() -> int:
-    """Close every round whose closing time has passed (called lazily by pages and the CLI)."""
+    """Close every round whose closing time has passed (cron; pages read them as closed)."""
     due = list(db.session.scalars(db.select(Evaluation).where(
         Evaluation.closed_at.is_(None), Evaluation.closes_at <= now())))
     for ev in due:

@@ -12,7 +12,7 @@ from ..projects.service import VIEWERS, lives_in
 from ..web import current_channel, no_store, rerender_on_csrf_error
 from . import service
 from .forms import AnswerForm, OpenForm
-from .models import CHOICE_LABELS
+from .models import CHOICE_LABELS, OUTCOME_LABELS
 
 bp = Blueprint("evaluations", __name__)
 
@@ -42,12 +42,14 @@ def new():
 def show(evaluation_id):
     """The question and my answer; the results once closed (staff see them live)."""
     ev = service.get_evaluation_or_404(evaluation_id, current_user)
+    tally = service.tally(ev)
     return render_template(
         "evaluations/show.html", ev=ev, form=AnswerForm(), close_form=EmptyForm(),
         mine=service.my_answer(ev, current_user), may_answer=lives_in(current_user,
                                                                       ev.project.unit),
         supervisor=has_role(current_user, "supervisor", ev.project.unit),
-        staff=has_role(current_user, VIEWERS, ev.project.unit), tally=service.tally(ev),
+        staff=has_role(current_user, VIEWERS, ev.project.unit), tally=tally,
+        outcome=service.outcome_of(ev, tally), outcomes=OUTCOME_LABELS,
         percent=service.percent, comments=service.comments(ev), labels=CHOICE_LABELS)
 
 
@@ -83,7 +85,7 @@ def close(evaluation_id):
     ev = service.get_evaluation_or_404(evaluation_id, current_user)
     require_role("supervisor", ev.project.unit)
     if request.method == "GET":
-        if ev.closed_at:
+        if not ev.is_open:
             return redirect(url_for(".show", evaluation_id=ev.id), 303)
         return render_template(
             "confirm.html", heading=_("确认结束评价"), button=_("确认结束评价"),
