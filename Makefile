@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check lint bench setup db translations i18n clean
+.PHONY: run test check lint bench bench-city setup db translations i18n clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ translations: $(VENV)/.installed
 # Re-extract the messages after changing user-facing text; then fill in the English .po.
 i18n: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o /tmp/yst-messages.pot . >/dev/null
-	$(VENV)/bin/pybabel update -i /tmp/yst-messages.pot -d community/translations
+	$(VENV)/bin/pybabel update -i /tmp/yst-messages.pot -d community/translations --no-fuzzy-matching --ignore-obsolete
 
 db: $(VENV)/.installed translations
 	$(FLASK) db upgrade
@@ -49,10 +49,15 @@ check: $(VENV)/.installed translations
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-# Writes bench/results/latest.md. Options: make bench BENCH_ARGS="--db sqlite"; the full city:
-# make bench BENCH_ARGS="--large 1000000 --only hot" (see README, 性能 Benchmarks).
+# The fast run (≤ 10 min): one summary table, every table in bench/results/latest.md.
+# Options: make bench BENCH_ARGS="--db sqlite" (see README, 性能 Benchmarks, and --help).
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The scale runs, 10,000 beside 100,000 and 1,000,000 residents (an hour or more):
+# bench/results/city.md. Options: make bench-city BENCH_ARGS="--db sqlite --large 100000".
+bench-city: setup
+	$(PY) bench/city.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules
