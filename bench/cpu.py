@@ -1,4 +1,5 @@
-"""CPU per request, measured in-process with the Flask test client (time.process_time).
+"""CPU and SQL queries per request, measured in-process with the Flask test client
+(time.process_time; a counter on the engine's before_cursor_execute).
 
 CPU time is far less sensitive than wall time to other programs sharing the machine, so this
 is the figure the sizing in docs/deploy.md starts from. It leaves out gunicorn's own share
@@ -7,9 +8,12 @@ is the figure the sizing in docs/deploy.md starts from. It leaves out gunicorn's
 import re
 import statistics
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from client import csrf_of, ticket_of
+from hot import pages
+from sqlalchemy import event
 
 from community.ballots.models import Caster, Participation
 from community.extensions import db
@@ -24,6 +28,7 @@ class Cost:
     cpu_ms: float
     wall_ms: float
     n: int
+    queries: int | None = None  # the most any of the n requests made
 
 
 def _timed(samples: list, fn):
@@ -33,9 +38,26 @@ def _timed(samples: list, fn):
     return r
 
 
-def _cost(what: str, samples: list) -> Cost:
+def _cost(what: str, samples: list, queries: int | None = None) -> Cost:
     return Cost(what, statistics.median(c for c, _ in samples) * 1000,
-                statistics.median(w for _, w in samples) * 1000, len(samples))
+                statistics.median(w for _, w in samples) * 1000, len(samples), queries)
+
+
+@contextmanager
+def counting(app):
+    """Count the SQL statements the app's engine runs: yields a one-item list."""
+    with app.app_context():
+        engine = db.engine
+    seen = [0]
+
+    def count(*_args):
+        seen[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def _login(client, code: str, samples: list | None = None) -> None:
@@ -47,23 +69,37 @@ def _login(client, code: str, samples: list | None = None) -> None:
         raise RuntimeError(f"login {code} answered {r.status_code}")
 
 
-def cpu_costs(app, login_code: str, ballot_id: int, board_id: int, n: int = 15) -> list[Cost]:
-    """Median CPU and wall time of each hot page and of each step of a vote."""
+def page_costs(app, login_code: str, ballot_id: int, board_id: int, n: int = 15,
+               empty: bool = False, only: str | None = None) -> list[Cost]:
+    """Median CPU and wall time, and queries, of each hot page (bench/hot.py `pages`), warm:
+    each page is fetched twice first (templates compiled, per-process caches filled)."""
     client = app.test_client()
     _login(client, login_code)
     costs = []
-    for what, path, anonymous in (("GET / (resident)", "/", False),
-                                  ("GET /ballots/<id>", f"/ballots/{ballot_id}", False),
-                                  ("GET /issues", "/issues", False),
-                                  ("GET /board/<unit_id> (public)", f"/board/{board_id}", True)):
-        c = app.test_client() if anonymous else client
+    for what, path, personal in pages(ballot_id, board_id, empty):
+        if only and what != only:
+            continue
+        c = client if personal else app.test_client()
         for _ in range(2):
-            c.get(path)  # templates compiled, caches warm
+            r = c.get(path)
+            if r.status_code != 200:
+                raise RuntimeError(f"GET {path} answered {r.status_code} in-process")
         samples: list = []
-        for _ in range(n):
-            _timed(samples, lambda c=c, path=path: c.get(path))
-        costs.append(_cost(what, samples))
-    return costs + _vote_costs(app, ballot_id, n, login_code)
+        with counting(app) as seen:
+            most = 0
+            for _ in range(n):
+                before = seen[0]
+                _timed(samples, lambda c=c, path=path: c.get(path))
+                most = max(most, seen[0] - before)
+        costs.append(_cost(what, samples, most))
+    return costs
+
+
+def cpu_costs(app, login_code: str, ballot_id: int, board_id: int, n: int = 15,
+              empty: bool = False) -> list[Cost]:
+    """Each hot page (page_costs), then each step of a vote."""
+    return page_costs(app, login_code, ballot_id, board_id, n, empty) + \
+        _vote_costs(app, ballot_id, n, login_code)
 
 
 def _vote_costs(app, ballot_id: int, n: int, keep_out: str) -> list[Cost]:

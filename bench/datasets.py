@@ -1,25 +1,28 @@
 """Benchmark databases: a generated city of a given size, or a 2,000-voter electorate with
-two open ballots, built in-process through the app's models, services and `generate`."""
+two open ballots, built in-process through the app's models, services and `generate`.
+
+PIN hashes are made by the app's own `hash_pin` with the bench's settings (production's
+scrypt cost, the bench's pepper), once per database and shared by its residents: a login then
+costs what it costs in production, with no upgrade write at the first login."""
 
 import os
 from dataclasses import dataclass
 from datetime import timedelta
 
-from werkzeug.security import generate_password_hash
+from benchapp import build
+from sqlalchemy import text
 
-from community import clock, create_app
+from community import clock
 from community.ballots import service
 from community.extensions import db
 from community.ops.generate import Summary, database_size, generate
 from community.ops.loader import Loader, analyze
 from community.residents.models import Membership, Resident, RoleAssignment
+from community.residents.pins import hash_pin
 from community.units.models import Household, Unit
 
 PIN = "135790"
 YICHANG = (1639, 1_000_000)  # communities and villages, residents in the full run
-# The electorate's PINs are hashed once with a cheap method: 2,000 logins are set-up, not
-# what is measured (bench/run.py times the production scrypt check on its own).
-CHEAP_HASH = "pbkdf2:sha256:1000"
 PER_BUILDING = 48
 
 
@@ -28,16 +31,13 @@ def communities_for(residents: int) -> int:
     return max(1, round(residents * YICHANG[0] / YICHANG[1]))
 
 
-def bench_config(url: str, secret: str) -> dict:
-    return {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret, "RATELIMIT_ENABLED": False}
-
-
-def make_app(url: str, secret: str, instance: str):
-    return create_app(bench_config(url, secret), instance_path=instance)
+def make_app(url: str, secret: str, instance: str, cold: bool = False):
+    return build(url, secret, instance, cold)
 
 
 def fresh(app) -> None:
-    """An empty database with every table (SQLite: a new file)."""
+    """An empty database with every table (SQLite: a new file; PostgreSQL: the schema of the
+    URL's search_path, dropped and made again, so no other schema is touched)."""
     with app.app_context():
         url = db.engine.url
         if url.get_backend_name() == "sqlite":
@@ -46,8 +46,28 @@ def fresh(app) -> None:
                 if os.path.exists(url.database + suffix):
                     os.remove(url.database + suffix)
         else:
-            db.drop_all()
+            with db.engine.begin() as conn:
+                schema = conn.execute(text("SHOW search_path")).scalar().split(",")[0].strip()
+                if not schema.startswith("bench_"):
+                    raise RuntimeError(f"refusing to empty schema {schema!r}: the bench only "
+                                       "empties schemas named bench_*")
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            db.engine.dispose()
         db.create_all()
+
+
+def drop(app) -> None:
+    """Remove a PostgreSQL dataset's schema after the run (SQLite files go with the work
+    directory)."""
+    with app.app_context():
+        if db.engine.url.get_backend_name() != "sqlite":
+            db.session.remove()
+            with db.engine.begin() as conn:
+                schema = conn.execute(text("SHOW search_path")).scalar().split(",")[0].strip()
+                if schema.startswith("bench_"):
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        db.engine.dispose()
 
 
 def city(app, residents: int, progress: bool = False) -> Summary:
@@ -70,7 +90,7 @@ def electorate(app, voters: int, ballots: int = 2) -> Electorate:
     fresh(app)
     with app.app_context():
         load = Loader()
-        pin_hash = generate_password_hash(PIN, method=CHEAP_HASH)
+        pin_hash = hash_pin(PIN)
 
         def unit(parent, path, name, kind):
             uid = load.next_id[Unit]

@@ -7,6 +7,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from benchapp import EMPTY
 from client import Session
 from server import ROOT
 
@@ -76,11 +77,18 @@ def login(port: int, login_code: str, pin: str) -> str:
     return s.cookie_header()
 
 
-def pages(ballot_id: int, board_id: int) -> list[tuple[str, str, bool]]:
-    """/ and /ballots/<id> and /issues as a logged-in resident, /board/<id> anonymously."""
-    return [("/ (resident)", "/", True), ("/ballots/<id>", f"/ballots/{ballot_id}", True),
-            ("/issues", "/issues", True), ("/board/<unit_id> (public)", f"/board/{board_id}",
-                                           False)]
+EMPTY_PAGE = "empty logged-in view"
+BOARD = "/board/<id> (anonymous)"
+
+
+def pages(ballot_id: int, board_id: int, empty: bool = False) -> list[tuple[str, str, bool]]:
+    """(name, path, logged in): the hot pages as a logged-in resident, the board anonymously;
+    with `empty`, first the bench's own empty logged-in view (bench/benchapp.py)."""
+    return [*([(EMPTY_PAGE, EMPTY, True)] if empty else []),
+            ("/", "/", True), ("/ballots/<id>", f"/ballots/{ballot_id}", True),
+            ("/issues", "/issues", True),
+            ("/ballots/<id>/results", f"/ballots/{ballot_id}/results", True),
+            (BOARD, f"/board/{board_id}", False)]
 
 
 def median_run(runs: list[Run]) -> Run:

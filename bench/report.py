@@ -81,3 +81,128 @@ def cpu(db: str, small: list, large: list) -> str:
                   "wall ms large"],
                  [[a.what, ms(a.cpu_ms), ms(b.cpu_ms), f"{b.cpu_ms / a.cpu_ms:.2f}",
                    ms(a.wall_ms), ms(b.wall_ms)] for a, b in zip(small, large, strict=False)])
+
+
+# The summary of the fast run (bench/run.py): each figure beside its target (issue 19 §5).
+DB_NAMES = {"sqlite": "SQLite (FULL)", "pg": "PostgreSQL"}
+HOT_TARGET = 0.2
+BOARD_CACHED_TARGET, BOARD_COLD_TARGET = 0.5, 0.15
+EMPTY_CPU_TARGET_MS = 0.6
+QUERY_TARGET = 8
+BURST_TARGET, BURST_P95_TARGET_MS = 500, 200
+LOGIN_TARGET = 50
+
+
+def _mark(value: str, ok: bool | None) -> str:
+    return value if ok is None else f"{value} {'✓' if ok else '✗'}"
+
+
+def _share(runs: dict, page: str, ceiling_rps: float, target: float | None) -> str:
+    r = runs.get(page)
+    if r is None:
+        return "–"
+    ratio = r.rps / ceiling_rps if ceiling_rps else 0.0
+    return _mark(f"{ratio:.2f} ({r.rps:,.0f}/s)", None if target is None else ratio >= target)
+
+
+def summary(b) -> str:
+    """One table: each measured figure per database, beside its target. `b` is a bench.run
+    Fast (or anything with its attributes)."""
+    from hot import BOARD, EMPTY_PAGE
+
+    dbs = [d for d in ("sqlite", "pg") if d in b.hot or d in b.logins
+           or any(x["db"] == d for x in b.bursts)]
+    ceiling_rps = b.hello_rps
+    hot = {d: {r.page: r for r in b.hot.get(d, [])} for d in dbs}
+    cpu = {d: {c.what: c for c in b.cpu.get(d, [])} for d in dbs}
+    bursts = {x["db"]: x for x in b.bursts}
+    crashes = {x["db"]: x for x in b.crashes}
+    cold_note = "" if b.cold_keys else " (the app has no cache setting: same as cached)"
+    rows: list[list] = []
+
+    def row(what: str, target: str, cell) -> None:
+        rows.append([what, target, *[cell(d) for d in dbs]])
+
+    hello = " / ".join(f"{r.rps:,.0f}" for r in b.hello) or "–"
+    row("“hello” ceiling, req/s (start / end; ratios use the mean)", "–", lambda d: hello)
+    row("empty logged-in view, share of hello", "–",
+        lambda d: _share(hot[d], EMPTY_PAGE, ceiling_rps, None))
+    for page in ("/", "/ballots/<id>", "/issues", "/ballots/<id>/results"):
+        row(f"{page} logged in, share of hello", f"≥ {HOT_TARGET}",
+            lambda d, page=page: _share(hot[d], page, ceiling_rps, HOT_TARGET))
+    row("/board/<id> anonymous, cached, share of hello", f"≥ {BOARD_CACHED_TARGET}",
+        lambda d: _share(hot[d], BOARD, ceiling_rps, BOARD_CACHED_TARGET))
+    row(f"/board/<id> anonymous, cold, share of hello{cold_note}", f"≥ {BOARD_COLD_TARGET}",
+        lambda d: _share(hot[d], BOARD + " cold", ceiling_rps, BOARD_COLD_TARGET))
+
+    def empty_cpu(d):
+        c = cpu[d].get(EMPTY_PAGE)
+        return "–" if c is None else _mark(f"{c.cpu_ms:.2f} ms", c.cpu_ms <= EMPTY_CPU_TARGET_MS)
+    row("empty logged-in view, CPU in-process", f"≤ {EMPTY_CPU_TARGET_MS} ms", empty_cpu)
+
+    def queries(d, page, target=QUERY_TARGET):
+        c = cpu[d].get(page)
+        if c is None or c.queries is None:
+            return "–"
+        return _mark(str(c.queries), None if target is None else c.queries <= target)
+
+    for page in ("/", "/ballots/<id>", "/issues"):
+        row(f"queries: {page}", f"≤ {QUERY_TARGET}", lambda d, page=page: queries(d, page))
+
+    def board_queries(d):
+        cached, cold = cpu[d].get(BOARD), cpu[d].get(BOARD + " cold") or cpu[d].get(BOARD)
+        if cached is None:
+            return "–"
+        return _mark(f"{cold.queries} (cached: {cached.queries})", cold.queries <= QUERY_TARGET)
+    row("queries: /board/<id> cold (and cached)", f"≤ {QUERY_TARGET}", board_queries)
+    row("queries: /ballots/<id>/results", "–",
+        lambda d: queries(d, "/ballots/<id>/results", None))
+
+    def burst_cell(d, what):
+        x = bursts.get(d)
+        if x is None:
+            return "–"
+        if what == "rate":
+            rate = x["sent"] / x["seconds"]
+            return _mark(f"{rate:,.0f} ({x['votes'] / x['seconds']:,.0f} votes/s)",
+                         rate >= BURST_TARGET)
+        if what == "bad":
+            return _mark(f"{x['lost']} / {x['duplicates']} / {x['5xx']}",
+                         x["lost"] == x["duplicates"] == x["5xx"] == 0)
+        return _mark(f"{x['p95']:,.0f} ms", x["p95"] <= BURST_P95_TARGET_MS)
+    voters = f"{b.o.voters:,} voters × 2, {b.o.connections} connections"
+    row(f"vote burst ({voters}), confirmations/s", f"≥ {BURST_TARGET}",
+        lambda d: burst_cell(d, "rate"))
+    row("vote burst: lost / duplicate / 5xx", "0 / 0 / 0", lambda d: burst_cell(d, "bad"))
+    row("vote burst: p95", f"≤ {BURST_P95_TARGET_MS} ms", lambda d: burst_cell(d, "p95"))
+
+    def crash_cell(d):
+        x = crashes.get(d)
+        if x is None:
+            return "–"
+        return _mark(f"{x['lost']} (of {x['answered']:,} answered; after resend "
+                     f"{x['final_voters']:,}/{x['voters']:,})",
+                     x["lost"] == 0 and x["final_voters"] == x["voters"])
+    row("crash test (kill -9 mid-burst): lost", "0", crash_cell)
+
+    def login_cell(d):
+        x = b.logins.get(d)
+        if x is None:
+            return "–"
+        return _mark(f"{x.per_second:,.0f}" + (f" ({x.failed} failed)" if x.failed else ""),
+                     x.per_second >= LOGIN_TARGET and not x.failed)
+    row("logins per second (gunicorn -w 2, 32 connections)", f"≥ {LOGIN_TARGET}", login_cell)
+    return table(["measured in one run", "target", *[DB_NAMES[d] for d in dbs]], rows)
+
+
+def pages_cpu(costs: list) -> str:
+    """CPU, wall time and SQL queries per request in-process (fast run)."""
+    return table(["request", "CPU ms", "wall ms", "queries (most of the n)", "n"],
+                 [[c.what, f"{c.cpu_ms:.2f}", ms(c.wall_ms),
+                   "–" if c.queries is None else c.queries, c.n] for c in costs])
+
+
+def logins(rows: dict) -> str:
+    return table(["database", "logins/s", "p50 ms", "p95 ms", "requests", "failed"],
+                 [[d, n(x.per_second), ms(x.p50), ms(x.p95), n(x.requests), x.failed]
+                  for d, x in rows.items()])

@@ -1,178 +1,146 @@
-"""`make bench`: hot pages against a bare Flask ceiling, a small and a large generated city,
-the page weights, the vote burst and the crash test, on SQLite and PostgreSQL.
+"""`make bench`: the fast run, ≤ 10 minutes on the 2-core machine, one summary table.
 
-Writes bench/results/latest.md and prints it. The full city is a separate, longer run:
-    .venv/bin/python bench/run.py --large 1000000 --only hot
+On SQLite and on PostgreSQL, one modest dataset each: a small generated city (10,000
+residents) and the 2,000-voter electorate. Measured in one run, so every figure is a ratio to
+something measured beside it: the bare Flask "hello" ceiling (at the start and at the end),
+the app's own empty logged-in view (bench/benchapp.py), each hot page, the anonymous notice
+board cached and cold; CPU and SQL queries per page in-process; logins per second; the vote
+burst and the crash test. Prints the summary table and writes bench/results/latest.md.
+The scale runs (10,000 to 1,000,000 residents) are bench/city.py, `make bench-city`.
 """
 
 import argparse
 import os
-import secrets
-import shutil
 import sys
-import tempfile
 import time
-from datetime import datetime
+from dataclasses import replace
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(1, ROOT)
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import burst  # noqa: E402
+import common  # noqa: E402
 import datasets  # noqa: E402
-from cpu import cpu_costs  # noqa: E402
-from hot import login, measure, median_run, pages  # noqa: E402
-from server import Server  # noqa: E402
+from benchapp import cache_switches  # noqa: E402
+from common import Base, dispose, integrity, pg_option  # noqa: E402
+from cpu import cpu_costs, page_costs  # noqa: E402
+from hot import BOARD, login, measure, pages  # noqa: E402
+from login_cost import login_cost  # noqa: E402
+from logins import logins  # noqa: E402
 
-PG_URL = "postgresql+psycopg://yst_bench:yst_bench@127.0.0.1/yst_bench"
-PG_URL_LARGE = PG_URL + "_big"
-STEPS = ("weight", "hot", "burst", "crash")
+STEPS = ("pages", "logins", "burst", "crash")
 
 
 def options(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--db", choices=("sqlite", "pg", "both"), default="both")
-    p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_URL))
-    p.add_argument("--pg-url-large", default=os.environ.get("BENCH_PG_URL_LARGE", PG_URL_LARGE),
-                   help="a second database: the large city is served beside the small one")
-    p.add_argument("--small", type=int, default=10_000, help="residents in the small city")
-    p.add_argument("--large", type=int, default=100_000,
-                   help="residents in the large city (the full run: 1000000)")
+    pg_option(p)
+    p.add_argument("--residents", type=int, default=10_000, help="residents in the city")
     p.add_argument("--duration", type=int, default=5, help="seconds per wrk run at 32 conns")
-    p.add_argument("--single", type=int, default=2, help="seconds per 1-connection run (0: no)")
-    p.add_argument("--rounds", type=int, default=1, help="runs per page and size (medians)")
+    p.add_argument("--single", type=int, default=0,
+                   help="seconds of a 1-connection run after each page (0: none)")
     p.add_argument("--voters", type=int, default=2000)
-    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--connections", type=int, default=64, help="connections in the burst")
     p.add_argument("--crash-voters", type=int, default=600,
                    help="voters in the crash test's burst (killed half way)")
+    p.add_argument("--login-seconds", type=int, default=5, help="seconds of logins under wrk")
     p.add_argument("--prep", choices=("direct", "http"), default="direct",
                    help="make the voters' sessions in-process (fast) or through the login "
                         "and ballot pages (about 5 page views a voter)")
     p.add_argument("--only", default=",".join(STEPS), help="comma list of " + ",".join(STEPS))
-    p.add_argument("--out", default=os.path.join(HERE, "results", "latest.md"))
+    p.add_argument("--out", default=os.path.join(common.HERE, "results", "latest.md"))
     p.add_argument("--keep", action="store_true", help="keep the work directory")
     return p.parse_args(argv)
 
 
-class Bench:
+class Fast(Base):
     def __init__(self, opts):
-        self.o = opts
+        super().__init__(opts)
         self.steps = set(opts.only.split(","))
-        self.work = tempfile.mkdtemp(prefix="yst-bench-")
-        self.secret = secrets.token_urlsafe(32)
-        self.sections: list[str] = []
-        self.hello: list = []
-        self.hot: dict[tuple[str, str], list] = {}
-        self.gen: list[dict] = []
+        self.cold_keys = cache_switches(self.instance)
+        self.gen: dict[str, object] = {}
+        self.hot: dict[str, list] = {}
+        self.cpu: dict[str, list] = {}
+        self.logins: dict[str, object] = {}
         self.bursts: list[dict] = []
         self.crashes: list[dict] = []
-        self.skipped: list[str] = []
-        self.cpu: dict[tuple[str, str], list] = {}
-        self.started = datetime.now().astimezone()
-        self.load_before = os.getloadavg()
-        from results import busy_others
-        self.others_before = busy_others()
+        self.pin_ms = 0.0
 
-    def log(self, text: str) -> None:
-        print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
-
-    def url(self, db: str, name: str) -> str:
-        if db == "sqlite":
-            return f"sqlite:///{self.work}/{name}.sqlite"
-        return self.o.pg_url_large if name == "city-large" else self.o.pg_url
-
-    def server(self, db: str, name: str) -> Server:
-        env = {"BENCH_DATABASE_URL": self.url(db, name), "BENCH_SECRET_KEY": self.secret,
-               "BENCH_INSTANCE": os.path.join(self.work, "instance")}
-        return Server("bench.wsgi:app", os.path.join(self.work, "gunicorn.log"), env)
-
-    def app(self, db: str, name: str):
-        return datasets.make_app(self.url(db, name), self.secret,
-                                 os.path.join(self.work, "instance"))
-
-    def ceiling(self, label: str) -> None:
-        self.log(f"hello ceiling ({label})")
-        with Server("bench.hello:app", os.path.join(self.work, "hello.log"), ready="/") as s:
-            run = measure(s.port, f"hello ({label})", "/", None, self.o.duration, self.o.single)
-        self.hello.append(run)
-
-    def cities(self, db: str) -> None:
-        """Generate the small and the large city, serve both, and measure each page on one
-        and then the other, round after round, so background load drifts over both alike."""
-        made = {}
-        for size, residents in (("small", self.o.small), ("large", self.o.large)):
-            self.log(f"{db}: generating a city of {residents:,} residents")
-            app = self.app(db, f"city-{size}")
-            made[size] = datasets.city(app, residents, progress=residents >= 100_000)
-            s = made[size]
-            self.gen.append({"db": db, "residents": residents, "rows": s.rows,
-                             "seconds": s.seconds, "size": s.size_bytes,
-                             "communities": datasets.communities_for(residents)})
-            self.log(f"{db}: {s.seconds:.0f} s, {s.size_bytes / 2**20:.0f} MiB; CPU per request")
-            self.cpu[(db, size)] = cpu_costs(app, s.login_code, s.ballot_id, s.board_unit_id)
-            dispose(app)
-        servers: dict[str, Server] = {}
-        try:
-            for size in made:
-                servers[size] = self.server(db, f"city-{size}").start()
-            self.log(f"{db}: measuring the hot pages, small and large in turn")
-            cookies = {size: login(servers[size].port, made[size].login_code, datasets.PIN)
-                       for size in made}
-            runs: dict[str, list] = {size: [] for size in made}
-            todo = {size: pages(made[size].ballot_id, made[size].board_unit_id) for size in made}
-            for i in range(len(todo["small"])):
-                for _ in range(self.o.rounds):
-                    for size in made:
-                        name, path, personal = todo[size][i]
-                        runs[size].append(measure(servers[size].port, name, path,
-                                                  cookies[size] if personal else None,
-                                                  self.o.duration, self.o.single))
-            for size in made:
-                by_page: dict[str, list] = {}
-                for r in runs[size]:
-                    by_page.setdefault(r.page, []).append(r)
-                self.hot[(db, size)] = [median_run(v) for v in by_page.values()]
-        finally:
-            for srv in servers.values():
-                srv.stop()
+    def pages(self, db: str) -> None:
+        """The city: CPU and queries in-process, then each page under wrk."""
+        o = self.o
+        self.log(f"{db}: generating a city of {o.residents:,} residents")
+        app = self.app(db, "city")
+        s = datasets.city(app, o.residents)
+        self.gen[db] = s
+        if not self.pin_ms:
+            self.pin_ms = login_cost(app)
+        self.log(f"{db}: {s.seconds:.0f} s; CPU and queries per request in-process")
+        costs = cpu_costs(app, s.login_code, s.ballot_id, s.board_unit_id, empty=True)
+        dispose(app)
+        if self.cold_keys:
+            cold = self.app(db, "city", cold=True)
+            costs += [_renamed(c, BOARD + " cold") for c in
+                      page_costs(cold, s.login_code, s.ballot_id, s.board_unit_id, only=BOARD)]
+            dispose(cold)
+        self.cpu[db] = costs
+        runs = []
+        with self.server(db, "city") as srv:
+            self.log(f"{db}: the hot pages under wrk, {o.duration} s each")
+            cookie = login(srv.port, s.login_code, datasets.PIN)
+            for name, path, personal in pages(s.ballot_id, s.board_unit_id, empty=True):
+                runs.append(measure(srv.port, name, path, cookie if personal else None,
+                                    o.duration, o.single))
+        board = next(r for r in runs if r.page == BOARD)
+        if self.cold_keys:
+            self.log(f"{db}: the board with the caches off ({', '.join(self.cold_keys)})")
+            with self.server(db, "city", cold=True) as srv:
+                runs.append(measure(srv.port, BOARD + " cold", f"/board/{s.board_unit_id}",
+                                    None, o.duration, o.single))
+        else:
+            runs.append(_renamed(board, BOARD + " cold"))
+        self.hot[db] = runs
 
     def votes(self, db: str) -> None:
-        self.log(f"{db}: electorate of {self.o.voters:,} and two open ballots")
+        """The electorate: logins per second, the vote burst, the crash test."""
+        o = self.o
+        self.log(f"{db}: electorate of {o.voters:,} and two open ballots")
         app = self.app(db, "votes")
-        el = datasets.electorate(app, self.o.voters, 2)
+        el = datasets.electorate(app, o.voters, 2)
         decode = burst.receipt_decoder(app)
         first, second = el.ballots
-        everyone = list(range(len(el.codes)))
         srv = self.server(db, "votes").start()
         try:
-            self.log(f"{db}: sessions and confirmation forms for {len(el.codes):,} voters "
-                     f"({self.o.prep})")
+            if "logins" in self.steps:
+                self.log(f"{db}: logins under wrk for {o.login_seconds} s")
+                self.logins[db] = logins(srv.port, el.codes, datasets.PIN, o.login_seconds)
+            if not self.steps & {"burst", "crash"}:
+                return
             t = time.perf_counter()
-            if self.o.prep == "http":
+            if o.prep == "http":
                 voters = burst.prepare(srv.port, el.codes, datasets.PIN, el.options)
             else:
                 voters = burst.prepare_direct(app, el.codes, el.options)
-            self.log(f"{db}: prepared in {time.perf_counter() - t:.0f} s")
+            self.log(f"{db}: {len(voters):,} voters' sessions and confirmation forms made "
+                     f"({o.prep}) in {time.perf_counter() - t:.0f} s")
             if "burst" in self.steps:
                 self.log(f"{db}: vote burst")
-                shots, secs = burst.fire(srv.port, voters, everyone, first, decode,
-                                         self.o.connections)
+                shots, secs = burst.fire(srv.port, voters, list(range(len(voters))), first,
+                                         decode, o.connections)
                 got = burst.count(app, first, el.codes)
                 j = burst.judge(shots, got, first)
                 self.bursts.append({**j, "db": db, "voters": len(voters), "seconds": secs,
-                                    "connections": self.o.connections,
-                                    "votes": len(j["answered"])})
+                                    "connections": o.connections, "votes": len(j["answered"])})
             if "crash" in self.steps:
                 srv = self.crash(db, app, srv, voters, el, second, decode)
         finally:
             srv.stop()
-        dispose(app)
+            dispose(app)
 
-    def crash(self, db, app, srv, voters, el, ballot, decode) -> Server:
+    def crash(self, db, app, srv, voters, el, ballot, decode):
         self.log(f"{db}: crash test (SIGKILL gunicorn half way through a burst)")
         everyone = list(range(min(len(voters), self.o.crash_voters)))
         shots, _ = burst.fire(srv.port, voters, everyone, ballot, decode, self.o.connections,
-                              kill_after=len(everyone), kill=srv.kill)
+                              kill_after=len(everyone), kill=srv.kill)  # half the 2 copies
         killed = srv.proc is None  # kill() was called mid-burst
         srv.kill()  # in case the burst ended before the kill was due: never leave it running
         got = burst.count(app, ballot, el.codes)
@@ -195,79 +163,32 @@ class Bench:
         return srv
 
 
-def dispose(app) -> None:
-    """Close the bench process's own connections (PostgreSQL counts them)."""
-    from community.extensions import db
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def integrity(app) -> str:
-    """SQLite's quick_check and the audit chain, after the crash."""
-    from sqlalchemy import text
-
-    from community.audit.service import verify
-    from community.extensions import db
-    with app.app_context():
-        words = []
-        if db.engine.dialect.name == "sqlite":
-            words.append("quick_check " + db.session.execute(text("PRAGMA quick_check")).scalar())
-        words.append("audit chain " + ("intact" if verify().ok else "BROKEN"))
-        db.session.remove()
-        return ", ".join(words)
-
-
-def available(b: Bench, dbs: list[str]) -> list[str]:
-    """Drop what this machine cannot run, saying why (PostgreSQL down, no wrk)."""
-    if "pg" in dbs:
-        from sqlalchemy import create_engine, text
-        try:
-            for url in (b.o.pg_url, b.o.pg_url_large):
-                engine = create_engine(url)
-                with engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
-                engine.dispose()
-        except Exception as e:  # noqa: BLE001 - any failure means: no PostgreSQL here
-            b.skipped.append(f"PostgreSQL skipped ({type(e).__name__}: {e}".splitlines()[0]
-                             + "). Create the databases as README says, or pass --pg-url "
-                             "and --pg-url-large.")
-            dbs = [d for d in dbs if d != "pg"]
-    if "hot" in b.steps and shutil.which("wrk") is None:
-        b.skipped.append("Hot pages skipped: wrk is not installed (apt-get install wrk).")
-        b.steps.discard("hot")
-    return dbs
+def _renamed(x, name: str):
+    field = "page" if hasattr(x, "page") else "what"
+    return replace(x, **{field: name})
 
 
 def main(argv=None) -> int:
     o = options(argv)
-    b = Bench(o)
-    dbs = available(b, ["sqlite", "pg"] if o.db == "both" else [o.db])
-    from login_cost import login_cost
-    pin_ms = login_cost()
-    weights = None
+    b = Fast(o)
+    dbs = b.available(["sqlite", "pg"] if o.db == "both" else [o.db], need_wrk=True)
     ok = False
     try:
-        if "weight" in b.steps:
-            b.log("page weights (crawling the demo as every role)")
-            weights = __import__("weight").page_weights(b.work)
-        if "hot" in b.steps:
-            b.ceiling("start")
-            for db in dbs:
-                b.cities(db)
-            b.ceiling("end")
-        if b.steps & {"burst", "crash"}:
-            for db in dbs:
+        b.ceiling("start")
+        for db in dbs:
+            if "pages" in b.steps:
+                b.pages(db)
+            if b.steps & {"logins", "burst", "crash"}:
                 b.votes(db)
+        b.ceiling("end")
         ok = True
     finally:
-        if ok and not o.keep:
-            shutil.rmtree(b.work, ignore_errors=True)
-        elif not ok:
-            b.log(f"failed; databases and server logs kept in {b.work}")
-    from results import write
-    text = write(b, o, weights, pin_ms, argv if argv is not None else sys.argv[1:])
-    print(text)
+        b.finish(ok)
+    from results import write_fast
+    summary, _ = write_fast(b, o, argv if argv is not None else sys.argv[1:])
+    print(summary)
+    print(f"\nEvery table: {os.path.relpath(o.out)}; "
+          f"{(time.monotonic() - b.clock) / 60:.1f} minutes in all.")
     return 0
 
 
