@@ -8,7 +8,8 @@ import pytest
 
 from community import clock
 from community.assets import asset_bytes
-from community.ballots.models import BallotCount, Participation, SecretChoice
+from community.ballots import service
+from community.ballots.models import Ballot, BallotCount, Participation, SecretChoice
 from community.extensions import db
 from tests.ballot_factories import confirm_page, login, make_ballot, option_id, ticket_of, vote
 from tests.conftest import csrf_token
@@ -215,7 +216,12 @@ def test_the_list_and_my_to_dos_show_what_waits_for_my_vote(client, place):
     home = client.get("/").get_data(as_text=True)
     assert "待投票：测试表决" in home and "截止" in home
     vote(client, ballot, "同意")
-    assert "待投票：测试表决" not in client.get("/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert "待投票：测试表决" not in home and "表决结果" not in home
+    worker = make_resident(name="工作人员", roles=[("worker", place["community"])])
+    assert service.close_ballot(db.session.get(Ballot, ballot.id), worker)
+    home = client.get("/").get_data(as_text=True)
+    assert "表决结果：测试表决——" in home  # the ballot I voted in, with its verdict
 
 
 def test_someone_who_may_not_vote_is_told_who_may(app, place):

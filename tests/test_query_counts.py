@@ -31,7 +31,7 @@ KNOWN_N_PLUS_ONE = {
 
 # GET /route pattern: the most queries any role's page of it may make.
 MAX_QUERIES = {
-    "GET /": 13,  # a resident 11 (ballots 4 of them), staff add the outcomes to review
+    "GET /": 11,  # a resident 8 (one per section); staff add their units and outcomes
     "GET /audit/": 5,
     "GET /ballots": 7,
     "GET /ballots/<ballot_id>": 6,

@@ -53,14 +53,19 @@ def ballots_for(resident) -> list[Ballot]:
     return list(db.session.scalars(stmt))
 
 
-def pending_ids(resident) -> set[int]:
-    """Open ballots where a vote this resident may cast has not been cast yet."""
+def pending(resident):
+    """A select of the ids of open ballots where a vote this resident may cast has not been
+    cast yet."""
     voted = db.select(Participation.id).where(Participation.ballot_id == Caster.ballot_id,
                                               Participation.voter_key == Caster.voter_key)
-    stmt = (db.select(Caster.ballot_id).join(Ballot, Ballot.id == Caster.ballot_id)
+    return (db.select(Caster.ballot_id).join(Ballot, Ballot.id == Caster.ballot_id)
             .where(Caster.resident_id == resident.id, Ballot.status == "open",
                    Ballot.closes_at > clock.now(), ~voted.exists()))
-    return set(db.session.scalars(stmt))
+
+
+def pending_ids(resident) -> set[int]:
+    """The ids of pending(resident)."""
+    return set(db.session.scalars(pending(resident)))
 
 
 

@@ -14,21 +14,26 @@ from .models import Ballot, Participation
 
 @provider(order=20)
 def ballots_section(resident) -> TodoSection:
-    """The "投票" section: 待投票 with the closing time, then recent results."""
-    pending = db.session.scalars(db.select(Ballot).where(
-        Ballot.id.in_(queries.pending_ids(resident))).order_by(Ballot.closes_at))
+    """The "投票" section: 待投票 with the closing time, then recent results, in one query."""
+    waiting = (db.select(Ballot.id, Ballot.title, Ballot.closes_at.label("at"),
+                         db.null().label("outcome"), db.literal(False).label("done"))
+               .where(Ballot.id.in_(queries.pending(resident))))
+    mine = db.select(Participation.ballot_id).where(Participation.resident_id == resident.id)
+    results = (db.select(Ballot.id, Ballot.title, Ballot.closed_at.label("at"), Ballot.outcome,
+                         db.literal(True).label("done"))
+               .where(Ballot.id.in_(mine), Ballot.status == "closed",
+                      Ballot.closed_at >= clock.now() - queries.RECENT)
+               .order_by(Ballot.closed_at.desc()).limit(5).subquery())
+    rows = db.session.execute(db.union_all(waiting, db.select(results))).all()
     fmt = _("M月d日 HH:mm")
-    items = [TodoItem(_("待投票：%(title)s", title=b.title),
-                      url_for("ballots.show", ballot_id=b.id),
-                      _("%(time)s 截止", time=format_datetime(b.closes_at, fmt)))
-             for b in pending]
-    closed = db.session.scalars(
-        db.select(Ballot).join(Participation, Participation.ballot_id == Ballot.id)
-        .where(Participation.resident_id == resident.id, Ballot.status == "closed",
-               Ballot.closed_at >= clock.now() - queries.RECENT)
-        .order_by(Ballot.closed_at.desc()).distinct().limit(5))
-    items += [TodoItem(_("表决结果：%(title)s——%(word)s", title=b.title,
-                         word=OUTCOME_LABELS[b.outcome]),
-                       url_for("ballots.results", ballot_id=b.id),
-                       format_datetime(b.closed_at, fmt)) for b in closed]
+    items = [TodoItem(_("待投票：%(title)s", title=r.title),
+                      url_for("ballots.show", ballot_id=r.id),
+                      _("%(time)s 截止", time=format_datetime(r.at, fmt)))
+             for r in sorted((r for r in rows if not r.done), key=lambda r: r.at)]
+    items += [TodoItem(_("表决结果：%(title)s——%(word)s", title=r.title,
+                         word=OUTCOME_LABELS[r.outcome]),
+                       url_for("ballots.results", ballot_id=r.id),
+                       format_datetime(r.at, fmt))
+              for r in sorted((r for r in rows if r.done), key=lambda r: r.at,
+                              reverse=True)]
     return TodoSection(_("投票"), _("现在没有要投的票。"), items)
