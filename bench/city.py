@@ -47,7 +47,7 @@ class City(Base):
     def __init__(self, opts):
         super().__init__(opts)
         self.steps = set(opts.only.split(","))
-        self.hot: dict[tuple[str, int], list] = {}
+        self.hot: dict[tuple[str, int, int], list] = {}  # (db, residents, served beside)
         self.gen: list[dict] = []
         self.cpu: dict[tuple[str, int], list] = {}
         self.pin_ms = 0.0
@@ -95,7 +95,8 @@ class City(Base):
                 by_page: dict[str, list] = {}
                 for r in runs[size]:
                     by_page.setdefault(r.page, []).append(r)
-                self.hot[(db, size)] = [median_run(v) for v in by_page.values()]
+                partner = next(x for x in made if x != size)
+                self.hot[(db, size, partner)] = [median_run(v) for v in by_page.values()]
         finally:
             for srv in servers.values():
                 srv.stop()

@@ -19,17 +19,21 @@ def n(x: float) -> str:
 
 
 def ceiling(hello: list[Run]) -> str:
+    single = any(r.single_p50 for r in hello)
     return table(["bare Flask “hello” (gunicorn -w 2)", "req/s", "p50 ms", "p95 ms", "p99 ms",
-                  "1 connection p50 ms"],
-                 [[r.page, n(r.rps), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.single_p50)]
-                  for r in hello])
+                  *(["1 connection p50 ms"] if single else [])],
+                 [[r.page, n(r.rps), ms(r.p50), ms(r.p95), ms(r.p99),
+                   *([ms(r.single_p50)] if single else [])] for r in hello])
 
 
 def hot(runs: list[Run], ceiling_rps: float) -> str:
+    single = any(r.single_p50 for r in runs)  # the 1-connection runs were made
     return table(["page", "req/s", "ratio to hello", "p50 ms", "p95 ms", "p99 ms",
-                  "1 connection p50 ms", "bytes/response (gzip)", "errors"],
+                  *(["1 connection p50 ms"] if single else []), "bytes/response (gzip)",
+                  "errors"],
                  [[r.page, n(r.rps), f"{r.rps / ceiling_rps:.2f}", ms(r.p50), ms(r.p95),
-                   ms(r.p99), ms(r.single_p50), n(r.avg_bytes), r.errors] for r in runs])
+                   ms(r.p99), *([ms(r.single_p50)] if single else []), n(r.avg_bytes),
+                   r.errors] for r in runs])
 
 
 def scale(rows: list[tuple[str, str, Run, Run]]) -> str:

@@ -131,12 +131,12 @@ def write_city(b, o, weights, argv: list[str]) -> str:
     out = header(b, argv, "city.py", b.pin_ms)
     if b.hello:
         out += ["## Ceiling", "", report.ceiling(b.hello), ""]
-    for (db, residents), runs in b.hot.items():
-        out += [f"## Hot pages: {db}, {residents:,} residents", "",
+    for (db, residents, beside), runs in b.hot.items():
+        out += [f"## Hot pages: {db}, {residents:,} residents (served beside {beside:,})", "",
                 report.hot(runs, b.hello_rps), ""]
-    pairs = [(db, f"{a.page} ({large:,})", a, c) for (db, size), runs in b.hot.items()
-             if size == o.small for (db2, large), big in b.hot.items()
-             if db2 == db and large != o.small for a, c in zip(runs, big, strict=False)]
+    pairs = [(db, f"{a.page} ({large:,})", a, c)
+             for (db, size, large), runs in b.hot.items() if size == o.small
+             for a, c in zip(runs, b.hot.get((db, large, size), []), strict=False)]
     if pairs:
         out += [f"## Scale: {o.small:,} residents vs each larger city", "",
                 report.scale(pairs), ""]
