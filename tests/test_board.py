@@ -10,10 +10,12 @@ import pytest
 import segno
 
 from community import clock
+from community.audit.models import AuditLog
 from community.board.models import BoardSetting, Objection
 from community.clock import now
 from community.extensions import db
 from community.projects import funds, ledger
+from tests.security.site import QueryCounter
 from tests.test_projects import build_world, login
 
 D = Decimal
@@ -210,3 +212,51 @@ def test_access_rules_for_board_routes(client, auth, world, who):
     assert client.get(f"/board/{world.tree['b1'].id}").status_code == 404  # no building boards
     settings = client.get(f"/board/{uid}/settings").status_code
     assert settings == {"anonymous": 303, "worker": 200}.get(who, 403)
+
+
+# --- the kept board (issue 19 §2) ---------------------------------------------------------
+
+def _without_token(html: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', html)
+
+
+def test_a_change_on_the_board_shows_on_the_next_request(client, world):
+    uid = world.tree["community"].id
+    assert "出资 0.30 元" in client.get(f"/board/{uid}").get_data(as_text=True)
+    ledger.add_contribution(world.project, world.worker, kind="money", received_on=date.today(),
+                            source="anonymous", amount=D("1.00"))
+    assert "出资 1.30 元" in client.get(f"/board/{uid}").get_data(as_text=True)
+    funds.record_movement(world.fund, "income", D("5.00"), world.worker,
+                          occurred_on=date.today(), note="新的一笔")
+    assert "新的一笔" in client.get(f"/board/{uid}").get_data(as_text=True)
+
+
+def test_anonymous_visitors_get_the_same_kept_page_with_their_own_token(app, client, auth,
+                                                                        world):
+    uid = world.tree["community"].id
+    login(auth, world.worker)
+    staff_page = client.get(f"/board/{uid}").get_data(as_text=True)
+    assert "公示期设置" in staff_page and world.worker.name in staff_page
+    first, second = app.test_client(), app.test_client()
+    a = first.get(f"/board/{uid}")
+    with QueryCounter(db.engine) as counter:
+        b = second.get(f"/board/{uid}")
+    assert len(counter.statements) <= 2  # BEGIN and the unit with the board's version
+    html_a, html_b = a.get_data(as_text=True), b.get_data(as_text=True)
+    assert _without_token(html_a) == _without_token(html_b)
+    token_a = re.search(r'name="csrf_token" value="([^"]+)"', html_a)[1]
+    token_b = re.search(r'name="csrf_token" value="([^"]+)"', html_b)[1]
+    assert token_a != token_b and "csrf-slot" not in html_a + html_b
+    for private in ("公示期设置", world.worker.name, "退出"):
+        assert private not in html_a
+    assert b.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_reading_the_board_writes_nothing(client, world):
+    before = db.session.scalar(db.select(db.func.count(AuditLog.id)))
+    uid = world.tree["community"].id
+    for path in (f"/board/{uid}", f"/board/{uid}/print", f"/board/{uid}/feed.atom",
+                 f"/board/{uid}/more/funds"):
+        assert client.get(path).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(AuditLog.id))) == before

@@ -44,10 +44,10 @@ MAX_QUERIES = {
     "GET /ballots/<ballot_id>/results": 6,
     "GET /ballots/new": 5,
     "GET /board/": 5,
-    "GET /board/<unit_id>": 43,  # six sections of at most five items, a few queries each
-    "GET /board/<unit_id>/more/<section>": 11,
+    "GET /board/<unit_id>": 5,  # the unit and version, one UNION ALL, the contributions
+    "GET /board/<unit_id>/more/<section>": 5,
     "GET /board/<unit_id>/objection": 12,
-    "GET /board/<unit_id>/print": 40,
+    "GET /board/<unit_id>/print": 5,
     "GET /board/<unit_id>/settings": 10,
     "GET /evaluations/<evaluation_id>": 12,
     "GET /evaluations/<evaluation_id>/close": 10,

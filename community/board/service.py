@@ -1,12 +1,19 @@
 """What the notice board shows, for how long, and objections filed against it."""
 
-from datetime import timedelta
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
-from flask import abort, current_app, g, has_request_context
+from babel.dates import parse_pattern
+from flask import abort, current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..audit.models import AuditLog
 from ..audit.service import record
-from ..clock import now
+from ..clock import local, now
 from ..errors.domain import DomainError
 from ..extensions import db
 from ..issues.service import post_issue
@@ -27,35 +34,77 @@ class ObjectionRefused(DomainError):
     """The item takes no objection (any more)."""
 
 
-def is_village(unit: Unit) -> bool:
-    """True for a 村 or anything inside one (村务 finances are published monthly)."""
-    if unit.is_village:
-        return True
-    ids = unit.ancestor_ids()
-    return bool(db.session.scalar(db.select(db.func.count(Unit.id)).where(
-        Unit.id.in_(ids), Unit.is_village)))
+class Link(NamedTuple):
+    id: int
+    name: str
+    kind: str
 
 
-def settings_for(unit: Unit, section: str) -> tuple[int, int]:
+@dataclass
+class Place:
+    """A unit as the board needs it, read in one query: its name, parent and children, its
+    ancestors' settings and village flag, and the board's version."""
+    id: int
+    name: str
+    kind: str
+    path: str
+    parent: Link | None
+    children: list[tuple[int, str]]
+    village: bool
+    settings: dict[tuple[int, str], tuple[int, int]]
+    version: int
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(x) for x in self.path.split("/") if x]
+
+
+def version_clause():
+    """The board's version: the audit chain's last sequence number. Every state change
+    appends an audit row (bulk loads too, ops.loader), so any change the board shows raises
+    it; the chain is appended one writer at a time, so it grows in commit order."""
+    return db.func.coalesce(db.select(db.func.max(AuditLog.seq)).scalar_subquery(), 0)
+
+
+@lru_cache(maxsize=1)
+def _place_query():
+    """The unit (:unit_id), its ancestors (recursive, by primary key) with their settings,
+    its children that have boards, and the board's version: one statement, built once."""
+    unit_id = db.bindparam("unit_id", type_=db.Integer)
+    up = db.select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte("up", recursive=True)
+    up = up.union_all(db.select(Unit.id, Unit.parent_id).join(up, Unit.id == up.c.parent_id))
+    mine = Unit.id.in_(db.select(up.c.id))
+    return (db.select(Unit.id, Unit.parent_id, Unit.name, Unit.kind, Unit.path, Unit.is_village,
+                      BoardSetting.section, BoardSetting.display_days,
+                      BoardSetting.objection_days, version_clause().label("version"))
+            .outerjoin(BoardSetting, db.and_(BoardSetting.unit_id == Unit.id, mine))
+            .where(db.or_(mine, db.and_(Unit.parent_id == unit_id, Unit.kind != "building")))
+            .order_by(Unit.name, Unit.id))
+
+
+def place_or_404(unit_id: int) -> Place:
+    """The unit as the board needs it; 404 for a missing unit or a building."""
+    rows = db.session.execute(_place_query(), {"unit_id": unit_id}).all()
+    me = next((r for r in rows if r.id == unit_id), None)
+    if me is None or me.kind == "building":
+        abort(404)  # a building's board would come close to naming households
+    above = {r.id: r for r in rows if me.path.startswith(r.path)}
+    parent = above.get(me.parent_id)
+    children = OrderedDict((r.id, r.name) for r in rows if r.parent_id == unit_id)
+    return Place(me.id, me.name, me.kind, me.path,
+                 Link(parent.id, parent.name, parent.kind) if parent else None,
+                 list(children.items()), any(r.is_village for r in above.values()),
+                 {(r.id, r.section): (r.display_days, r.objection_days)
+                  for r in rows if r.section is not None}, me.version)
+
+
+def window(place: Place, section: str) -> tuple[int, int]:
     """(display days, objection days): the nearest unit's own setting, else the defaults."""
-    rows = _settings_above(unit)
-    for uid in reversed(unit.ancestor_ids()):
-        if (uid, section) in rows:
-            return rows[uid, section]
+    for uid in reversed(place.ancestor_ids()):
+        if (uid, section) in place.settings:
+            return place.settings[uid, section]
     cfg = current_app.config
     display = cfg.get("BOARD_DISPLAY_DAYS", DISPLAY_DAYS)[section]
     return display, cfg.get("BOARD_OBJECTION_DAYS", OBJECTION_DAYS)[section]
-
-
-def _settings_above(unit: Unit) -> dict[tuple[int, str], tuple[int, int]]:
-    """Every section's own settings of the unit and its ancestors, one query per request
-    (the board asks once per section)."""
-    memo = g.setdefault("board_settings", {}) if has_request_context() else {}
-    if unit.id not in memo:
-        memo[unit.id] = {(r.unit_id, r.section): (r.display_days, r.objection_days)
-                         for r in db.session.scalars(db.select(BoardSetting).where(
-                             BoardSetting.unit_id.in_(unit.ancestor_ids())))}
-    return memo[unit.id]
 
 
 def save_settings(unit: Unit, values: dict[str, tuple[int, int]], actor) -> None:
@@ -71,35 +120,60 @@ def save_settings(unit: Unit, values: dict[str, tuple[int, int]], actor) -> None
     db.session.commit()
 
 
-def section_items(unit: Unit, section: str, limit: int = PER_SECTION, offset: int = 0):
+def sections(place: Place, wanted: dict[str, tuple[int, int]]) -> dict[str, tuple[list, int]]:
+    """Each wanted section's (limit, offset) page: (items, how many in all), newest first,
+    with their display and objection windows and the dates the page prints."""
+    found = sources.gather(place.path, wanted, _when, village=place.village)
+    for section, (items, _total) in found.items():
+        display, objection = window(place, section)
+        for item in items:
+            item.display_until = item.posted_at + timedelta(days=display)
+            item.posted_day, item.display_day = _day(item.posted_at), _day(item.display_until)
+            if objection:
+                item.objection_until = item.posted_at + timedelta(days=objection)
+                item.objection_day = _day(item.objection_until)
+    return found
+
+
+def _day(at: datetime) -> str:
+    """yyyy-MM-dd in Beijing time (what datetimeformat("yyyy-MM-dd") printed)."""
+    return local(at).date().isoformat()
+
+
+def _when(at: datetime) -> str:
+    """"M月d日 HH:mm" in Beijing time, the pattern parsed once per language."""
+    pattern = _("M月d日 HH:mm")
+    return _pattern(pattern).apply(local(at), get_locale())
+
+
+@lru_cache(maxsize=16)
+def _pattern(pattern: str):
+    return parse_pattern(pattern)
+
+
+def section_items(place: Place, section: str, limit: int = PER_SECTION, offset: int = 0):
     """One section's items, newest first, with their display and objection windows."""
-    gather = sources.GATHERERS[section]
-    kw = {"monthly": True} if section == "funds" and is_village(unit) else {}
-    items, total = gather(unit, limit, offset, **kw)
-    display, objection = settings_for(unit, section)
-    for item in items:
-        item.display_until = item.posted_at + timedelta(days=display)
-        if objection:
-            item.objection_until = item.posted_at + timedelta(days=objection)
-    return items, total
+    return sections(place, {section: (limit, offset)})[section]
 
 
-def board(unit: Unit, per_section: int = PER_SECTION) -> list[tuple[str, str, list, int]]:
+def board(place: Place, per_section: int = PER_SECTION) -> list[tuple[str, str, list, int]]:
     """Every section: (key, label, latest items, how many in all)."""
-    return [(s, SECTION_LABELS[s], *section_items(unit, s, per_section)) for s in SECTIONS]
+    found = sections(place, dict.fromkeys(SECTIONS, (per_section, 0)))
+    return [(s, str(SECTION_LABELS[s]), *found[s]) for s in SECTIONS]
 
 
-def feed(unit: Unit, limit: int = 30) -> list:
+def feed(place: Place, limit: int = 30) -> list:
     """The newest items of every section together, for the Atom feed."""
-    items = [i for s in SECTIONS for i in section_items(unit, s, limit)[0]]
+    found = sections(place, dict.fromkeys(SECTIONS, (limit, 0)))
+    items = [i for s in SECTIONS for i in found[s][0]]
     return sorted(items, key=lambda i: i.posted_at, reverse=True)[:limit]
 
 
-def find_item(unit: Unit, section: str, key: str):
+def find_item(place: Place, section: str, key: str):
     """An item still inside its objection window, or None."""
     if section not in SECTIONS:
         return None
-    items, _ = section_items(unit, section, limit=200)
+    items, _total = section_items(place, section, limit=200)
     return next((i for i in items if i.key == key), None)
 
 
