@@ -106,6 +106,8 @@ class Fast(Base):
         self.log(f"{db}: electorate of {o.voters:,} and two open ballots")
         app = self.app(db, "votes")
         el = datasets.electorate(app, o.voters, 2)
+        if not self.pin_ms:
+            self.pin_ms = login_cost(app)
         decode = burst.receipt_decoder(app)
         first, second = el.ballots
         srv = self.server(db, "votes").start()
