@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import (
     Date,
@@ -58,6 +59,17 @@ SLOTS = {"title": String, "at": DateTime, "s1": String, "s2": String, "s3": Stri
          "s4": String, "s5": String, "s6": String, "n1": Integer, "n2": Integer,
          "n3": Integer, "n4": Integer, "m1": MONEY, "m2": MONEY, "d1": DateTime,
          "d2": DateTime, "day": Date}
+
+
+_WORDS: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def words(labels: dict) -> dict[str, str]:
+    """A dict of lazy labels resolved in the request's language, once per language."""
+    key = (id(labels), str(get_locale()))
+    if key not in _WORDS:
+        _WORDS[key] = {k: str(v) for k, v in labels.items()}
+    return _WORDS[key]
 
 
 @dataclass
@@ -120,8 +132,8 @@ def triage(whole: bool = False):
 
 
 def _triage_item(r):
-    words = (str(CATEGORY_LABELS[r.s1]) if r.s1 else "", str(ISSUE_STATES[r.s2]), r.s3 or "")
-    return BoardItem("triage", f"issue:{r.id}", r.title, r.at, [" · ".join(x for x in words if x)])
+    said = (words(CATEGORY_LABELS)[r.s1] if r.s1 else "", words(ISSUE_STATES)[r.s2], r.s3 or "")
+    return BoardItem("triage", f"issue:{r.id}", r.title, r.at, [" · ".join(x for x in said if x)])
 
 
 def minutes(whole: bool = False):
@@ -169,11 +181,11 @@ def ballots(whole: bool = False):
 def _ballot_item(r, when):
     if r.s1 == "closed":
         line = _("%(verdict)s · 参与 %(cast)s/%(eligible)s",
-                 verdict=BALLOT_OUTCOMES.get(r.s2 or "", BALLOT_STATES["closed"]),
+                 verdict=words(BALLOT_OUTCOMES).get(r.s2 or "", words(BALLOT_STATES)["closed"]),
                  cast=r.n2, eligible=r.n1)
         return BoardItem("ballots", f"ballot:{r.id}", r.title, r.at, [line],
                          url_for("ballots.results", ballot_id=r.id))
-    line = _("%(state)s · 投票时间 %(start)s 至 %(end)s", state=BALLOT_STATES[r.s1],
+    line = _("%(state)s · 投票时间 %(start)s 至 %(end)s", state=words(BALLOT_STATES)[r.s1],
              start=when(r.d1), end=when(r.d2))
     if r.s1 == "scheduled" and r.s3 == "owner":
         line += _(" · 公示 %(days)s 天", days=(r.d1 - r.at).days)  # whole days of notice
@@ -239,7 +251,7 @@ def _project_items(rows):
     for r in rows:
         t, named = given[r.id]
         goods = "、".join(f"{k}{_num(v)}" for k, v in t.materials.items())
-        lines = [_("%(state)s · 责任方 %(who)s", state=PROJECT_STATES[r.s1], who=r.s2),
+        lines = [_("%(state)s · 责任方 %(who)s", state=words(PROJECT_STATES)[r.s1], who=r.s2),
                  _("出资 %(money)s 元 · 投工 %(hours)s 小时", money=f"{t.money:,.2f}",
                    hours=_num(t.hours)) + (_(" · 物资 %(goods)s", goods=goods) if goods else "")]
         named = [n for n in named if n]
@@ -272,11 +284,11 @@ def funds(whole: bool = False):
 
 
 def _fund_title(r) -> str:
-    return f"{r.title}" + _("%(year)s年%(fund)s", year=r.n1, fund=FUND_LABELS[r.s2])
+    return f"{r.title}" + _("%(year)s年%(fund)s", year=r.n1, fund=words(FUND_LABELS)[r.s2])
 
 
 def _movement_line(r) -> str:
-    what = _("%(kind)s %(amount)s 元", kind=MOVEMENT_LABELS[r.s1], amount=f"{r.m1:,.2f}")
+    what = _("%(kind)s %(amount)s 元", kind=words(MOVEMENT_LABELS)[r.s1], amount=f"{r.m1:,.2f}")
     if r.s5 is not None:
         what += f" · {r.s5}"
     if r.s3:
@@ -331,16 +343,15 @@ def evaluations(whole: bool = False):
 
 
 def _evaluation_item(r):
-    t = evaluation_service.Tally(r.n2, r.n3, r.n4)
+    t, choice = evaluation_service.Tally(r.n2, r.n3, r.n4), words(CHOICE_LABELS)
     return BoardItem(
         "evaluations", f"evaluation:{r.id}", _("%(title)s（第%(round)s轮）", title=r.title,
                                                 round=r.n1),
         r.at, [_("满意率 %(rate)s · %(satisfied)s %(s)s · %(basic)s %(b)s · "
                  "%(unsatisfied)s %(u)s · %(outcome)s", rate=evaluation_service.percent(t.rate),
-                 satisfied=CHOICE_LABELS["satisfied"], s=t.satisfied,
-                 basic=CHOICE_LABELS["basic"], b=t.basic,
-                 unsatisfied=CHOICE_LABELS["unsatisfied"], u=t.unsatisfied,
-                 outcome=OUTCOME_LABELS[r.s1])])
+                 satisfied=choice["satisfied"], s=t.satisfied, basic=choice["basic"],
+                 b=t.basic, unsatisfied=choice["unsatisfied"], u=t.unsatisfied,
+                 outcome=words(OUTCOME_LABELS)[r.s1])])
 
 
 SELECTS = {"triage": triage, "minutes": minutes, "ballots": ballots, "projects": projects,
