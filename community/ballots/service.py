@@ -4,17 +4,19 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from flask import abort, current_app, has_request_context, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..access import belongs_to, has_role, roles_of
 from ..audit.service import record
+from ..database import write_transaction
 from ..extensions import db, login_manager
 from ..notify.service import notify, notify_many
 from ..residents.models import Resident
@@ -26,6 +28,7 @@ from .models import (
     Ballot,
     BallotCount,
     BallotOption,
+    Caster,
     Elector,
     Participation,
     SecretChoice,
@@ -318,15 +321,17 @@ def _rewrite_choices(ballot: Ballot) -> None:
 
 
 def record_vote(ballot: Ballot, option: BallotOption, key: str, channel: str, receipt: str,
-                **who) -> None:
-    """Add one vote to the transaction: participation, the choice apart, the running count.
-    `who`: resident_id, assisted_by_id, witness_id, entered_by_id."""
+                *, area: Decimal | None = None, **who) -> None:
+    """Add one vote to the transaction in three statements: participation, the choice apart,
+    the running count. `area`: the voter's, if the caller has read it; `who`: resident_id,
+    assisted_by_id, witness_id, entered_by_id."""
     taken, choice = vote_rows(ballot, option.id, key, channel, receipt, **who)
-    db.session.add(Participation(**taken))
-    db.session.flush()  # the unique constraint speaks here, before anything else is written
-    db.session.add(SecretChoice(**choice))
-    area = db.session.scalar(db.select(Elector.area).where(
-        Elector.ballot_id == ballot.id, Elector.voter_key == key))
+    # The unique constraint (ballot, voter) speaks here, before anything else is written.
+    db.session.execute(insert(Participation).values(**taken))
+    db.session.execute(insert(SecretChoice).values(**choice))
+    if area is None:
+        area = db.session.scalar(db.select(Elector.area).where(
+            Elector.ballot_id == ballot.id, Elector.voter_key == key))
     db.session.execute(update(BallotCount).where(
         BallotCount.ballot_id == ballot.id, BallotCount.option_id == option.id).values(
         heads=BallotCount.heads + 1, area_cm=BallotCount.area_cm + int(area * 100)))
@@ -376,14 +381,18 @@ def cast_vote(ballot: Ballot, resident: Resident, option: BallotOption, channel:
               key: str, receipt: str, assisted_by: Resident | None = None,
               witness: Resident | None = None) -> str:
     """Cast the resident's vote for voter `key` and return its receipt code. A retry carrying
-    the same receipt (a double tap, a resent form) returns that receipt and counts once."""
+    the same receipt (a double tap, a resent form) returns that receipt and counts once.
+
+    What came before may have only read (a `reads_first` view): the write transaction opens
+    here and reads again what the decision depends on (the ballot's state, the voter), then
+    writes the participation, the choice, the count and the audit row, and commits once."""
+    if db.session.get(SecretChoice, receipt) is not None:  # counted: a retry, no write lock
+        return _replay(ballot, key, receipt, resident)
+    write_transaction()
     try:
         lock_open(ballot, channel)
-        if resident.died_on is not None:  # any channel: web, kiosk, at the door
-            raise NotEligible(_("这位居民已登记去世，不能再投票。"))
-        if option.ballot_id != ballot.id or not electorate.may_cast(ballot, resident.id, key):
-            raise NotEligible(_("您不在这次表决的投票人名单中。"))
-        record_vote(ballot, option, key, channel, receipt, resident_id=resident.id,
+        area = _voter_area(ballot, resident, option, key)
+        record_vote(ballot, option, key, channel, receipt, area=area, resident_id=resident.id,
                     assisted_by_id=assisted_by.id if assisted_by else None,
                     witness_id=witness.id if witness else None)
         action, _actor, detail = vote_audit(
@@ -397,6 +406,23 @@ def cast_vote(ballot: Ballot, resident: Resident, option: BallotOption, channel:
         db.session.rollback()
         return _replay(ballot, key, receipt, resident)
     return receipt
+
+
+def _voter_area(ballot: Ballot, resident: Resident, option: BallotOption, key: str) -> Decimal:
+    """The area of voter `key`, read in one statement with what decides whether this
+    resident may cast that vote (alive, one of its casters); refuses otherwise."""
+    died_on, area = db.session.execute(
+        db.select(Resident.died_on, Elector.area).select_from(Resident)
+        .outerjoin(Caster, (Caster.resident_id == Resident.id) & (Caster.ballot_id == ballot.id)
+                   & (Caster.voter_key == key))
+        .outerjoin(Elector, (Elector.ballot_id == Caster.ballot_id)
+                   & (Elector.voter_key == Caster.voter_key))
+        .where(Resident.id == resident.id)).one()
+    if died_on is not None:  # any channel: web, kiosk, at the door
+        raise NotEligible(_("这位居民已登记去世，不能再投票。"))
+    if option.ballot_id != ballot.id or area is None:
+        raise NotEligible(_("您不在这次表决的投票人名单中。"))
+    return area
 
 
 def _tell_assisted(ballot, resident, helper) -> None:

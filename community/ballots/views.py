@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import belongs_to, has_role
+from ..database import reads_first
 from ..web import no_store, rerender_on_csrf_error
 from . import assist, bp, electorate, labels, qr, queries, service
 from . import results as counting
@@ -58,18 +59,20 @@ def _pick(ballot, form) -> tuple[str, str]:
 
 
 @bp.route("/<int:ballot_id>/vote", methods=("POST",))
+@reads_first
 @rerender_on_csrf_error
 @login_required
 @no_store
 def vote(ballot_id):
-    """Check the chosen option and show the confirmation; once confirmed, cast the vote."""
+    """Check the chosen option and show the confirmation (reading only: no write lock);
+    once confirmed, cast the vote (the service opens the write transaction)."""
     ballot = service.get_member_ballot_or_404(ballot_id, current_user)
     form = VoteForm()
     form.setup_options(ballot)
     if not form.validate_on_submit():
         return _show(ballot, form, status=422)
     try:
-        service.lock_open(ballot, _channel())
+        service.lock_open(ballot, _channel())  # cast_vote reads it again as it writes
         key, receipt = _pick(ballot, form)
         if "confirmed" not in request.form:
             return render_template("ballots/vote_confirm.html", ballot=ballot, form=form,
@@ -78,8 +81,8 @@ def vote(ballot_id):
                                     receipt=receipt)
     except BallotError as e:
         return _show(ballot, form, e.message, _status_of(e))
-    session["receipt"] = [ballot.id, receipt]
-    return redirect(url_for("ballots.voted", ballot_id=ballot.id), 303)
+    session["receipt"] = [ballot_id, receipt]  # the id as routed: no reload after the commit
+    return redirect(url_for("ballots.voted", ballot_id=ballot_id), 303)
 
 
 def _channel() -> str:
