@@ -2,6 +2,7 @@
 
 import gzip
 import re
+import sys
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ import segno
 
 from community import clock
 from community.audit.models import AuditLog
+from community.board import service as board_service
 from community.board.models import BoardSetting, Objection
 from community.clock import now
 from community.extensions import db
@@ -198,6 +200,28 @@ def test_objection_after_the_window_is_refused(client, auth, world, monkeypatch)
     assert client.get(url).status_code == 404
     r = auth.post(url, {"text": "晚了"}, token_from="/")
     assert r.status_code == 404
+    assert db.session.scalar(db.select(db.func.count(Objection.id))) == 0
+
+
+def test_a_window_that_closes_while_the_resident_types_is_told_beside_the_text(
+        client, auth, world, monkeypatch):
+    uid = world.tree["community"].id
+    move = db.session.scalar(db.select(db.func.max(funds.FundMovement.id)))
+    login(auth, world.resident)
+    url = f"/board/{uid}/objection?section=funds&key=movement:{move}"
+    assert client.get(url).status_code == 200
+    later = now() + timedelta(days=8)
+    monkeypatch.setattr("community.board.service.now", lambda: later)
+    real = board_service.objection_open
+
+    def open_for_the_view_only(item):  # the page still open, the window shut on saving
+        return sys._getframe(1).f_globals["__name__"] == "community.board.views" or real(item)
+
+    monkeypatch.setattr(board_service, "objection_open", open_for_the_view_only)
+    r = auth.post(url, {"text": "我还在写"}, token_from=url)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="text-error"' in html and "异议期已过" in html
+    assert "我还在写" in html  # what was typed is kept
     assert db.session.scalar(db.select(db.func.count(Objection.id))) == 0
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from ..access import has_role, require_role
 from ..clock import now
 from ..extensions import db
+from ..formkit import field_error
 from ..projects.service import lives_in
 from ..units.models import Unit
 from ..web import rerender_on_csrf_error
@@ -154,10 +155,14 @@ def objection(unit_id):
         abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
-        service.file_objection(unit, item, current_user, form.text.data,
-                               form.submit_token.data)
-        flash(_("您的异议已提交，将作为议题办理。"))
-        return redirect(url_for(".show", unit_id=unit.id), 303)
+        try:
+            service.file_objection(unit, item, current_user, form.text.data,
+                                   form.submit_token.data)
+        except service.ObjectionRefused as e:  # the window closed while the resident typed
+            field_error(form, e, "text")
+        else:
+            flash(_("您的异议已提交，将作为议题办理。"))
+            return redirect(url_for(".show", unit_id=unit.id), 303)
     return render_template("board/objection.html", unit=unit, item=item, form=form,
                            label=SECTION_LABELS[section]), 422 if form.errors else 200
 
