@@ -2,7 +2,7 @@
 was cast. One word per channel, wherever it is named: the same visit is 入户走访 on an issue
 and on a vote."""
 
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 
 CHANNEL_LABELS = {
     "web": _l("网上"),

@@ -11,7 +11,8 @@ from this site (so another site cannot plant text in someone's form)."""
 from urllib.parse import urlsplit
 
 from flask import current_app, request, session
-from flask_babel import lazy_gettext as _l
+
+from .i18n import lazy_gettext as _l
 
 KEY = "draft"
 NOTE = _l("您刚才的登录已过期，重新登录后内容已为您保留，请检查后提交。")

@@ -10,13 +10,13 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import flash
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp, ValidationError
 
 from .clock import today
+from .i18n import lazy_gettext as _l
 
 
 class EmptyForm(FlaskForm):

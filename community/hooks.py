@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from itertools import chain
 
 from flask import Response, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import clock, drafts
@@ -13,6 +12,7 @@ from .assets import asset_url
 from .assets import bp as assets_bp
 from .auth import service as auth_service
 from .extensions import db, login_manager
+from .i18n import gettext as _
 from .nav import menu_for
 from .residents.models import Resident
 

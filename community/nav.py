@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from .access import is_staff, role_names
+from .i18n import lazy_gettext as _l
 
 # (endpoint, label, who): who is "all", "user" (logged in) or "staff".
 ENTRIES = [

@@ -1,9 +1,9 @@
 """`POST /api/v1/issues`: outside channels (12345热线, 宜格服务 …) hand issues in as JSON."""
 
 from flask import jsonify, request, url_for
-from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
+from ..i18n import gettext as _
 from ..issues import intake
 from . import bp
 

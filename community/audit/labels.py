@@ -1,6 +1,6 @@
 """What each audit action means, in the words a community worker or supervisor reads."""
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 ACTION_LABELS = {
     "account_locked": _l("账号因密码错误过多被锁定"),

@@ -4,11 +4,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import text
 
 from ..clock import now
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..units.models import Unit
 from .models import AuditLog

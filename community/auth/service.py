@@ -4,13 +4,13 @@ from datetime import datetime
 
 from flask import current_app, session
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..residents.pins import check_pin, hash_pin, needs_rehash
 

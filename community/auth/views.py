@@ -9,11 +9,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 
 from .. import drafts
 from ..extensions import limiter
 from ..formkit import EmptyForm, LoginForm, field_error
+from ..i18n import gettext as _
 from ..web import no_store, rerender_on_csrf_error, safe_next
 from . import service
 

@@ -1,13 +1,13 @@
 """Assisted votes: a volunteer at the door, the resident's own PIN or a second witness."""
 
 from flask import abort, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..access import has_role, roles_of
 from ..audit.service import record
 from ..auth.service import AccountLocked, check_resident_pin
 from ..extensions import db
+from ..i18n import gettext as _
 from ..notify.service import notify_many
 from ..residents.models import Membership, Resident, RoleAssignment
 from ..units.models import Household, Unit

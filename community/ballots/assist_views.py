@@ -1,12 +1,12 @@
 """Volunteers door to door: help a resident vote, confirmed by their PIN or a witness."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
 from . import assist, bp, electorate, labels, queries, service

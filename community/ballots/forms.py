@@ -2,7 +2,6 @@
 
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import (
@@ -23,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
 from ..formkit import AtLeastOne
+from ..i18n import lazy_gettext as _l
 from .labels import CHANNEL_LABELS
 from .models import Ballot, BallotOption
 

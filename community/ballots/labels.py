@@ -1,9 +1,8 @@
 """The words of ballots, in one place: verdicts, channels, who votes, rules, states, receipt
 codes. The counting (results.py, rules.py) reads stored kinds and outcomes, never these."""
 
-from flask_babel import lazy_gettext as _l
-
 from ..channels import labels_for
+from ..i18n import lazy_gettext as _l
 from . import rules
 from .models import CHANNELS, Ballot
 

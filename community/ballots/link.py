@@ -1,10 +1,10 @@
 """Where a ballot comes from and what it moves on: a meeting outcome and its issue."""
 
 from flask import abort
-from flask_babel import gettext as _
 
 from ..access import has_role
 from ..extensions import db
+from ..i18n import gettext as _
 from ..issues.models import Issue
 from ..issues.service import change_status
 from ..meetings.models import Outcome

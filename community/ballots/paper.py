@@ -2,13 +2,13 @@
 
 import json
 
-from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.service import record
 from ..auth.service import find_resident
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from .electorate import my_votes
 from .errors import AlreadyVoted, BallotError, NotEligible

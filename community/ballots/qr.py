@@ -1,8 +1,9 @@
 """QR codes as inline SVG (no image request, no inline style: the CSP allows neither)."""
 
 import segno
-from flask_babel import gettext as _
 from markupsafe import Markup
+
+from ..i18n import gettext as _
 
 
 def svg(url: str) -> Markup:

@@ -2,11 +2,10 @@
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
-
 from .. import clock
 from ..access import home_units, roles_of
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident, RoleAssignment
 from ..units.models import Unit
 from . import labels

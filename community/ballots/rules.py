@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
+from ..i18n import gettext
+from ..i18n import lazy_gettext as _l
 
 ZERO = Decimal("0")
 YES_LABEL = "同意"  # i18n: data (the label of a stand-in agreeing option with no votes)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask import abort, current_app, has_request_context, request
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,6 +17,7 @@ from ..access import belongs_to, has_role, roles_of
 from ..audit.service import record
 from ..database import write_transaction
 from ..extensions import db, login_manager
+from ..i18n import gettext as _
 from ..notify.service import notify, notify_many
 from ..residents.models import Resident
 from ..units.models import Unit

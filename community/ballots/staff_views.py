@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -10,6 +9,7 @@ from ..access import worker_area
 from ..auth.service import find_resident
 from ..extensions import db
 from ..formkit import EmptyForm, field_error, new_token, unit_choices
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..web import no_store, rerender_on_csrf_error
 from . import bp, link, queries, service

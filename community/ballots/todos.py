@@ -2,11 +2,11 @@
 
 from flask import url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 
 from .. import clock
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
+from ..i18n import gettext as _
 from . import queries
 from .labels import OUTCOME_LABELS
 from .models import Ballot, Participation

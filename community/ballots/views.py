@@ -1,11 +1,11 @@
 """Voting: the list of ballots, a ballot, vote with a confirmation step, and the results."""
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import belongs_to, has_role
 from ..database import reads_first
+from ..i18n import gettext as _
 from ..web import no_store, rerender_on_csrf_error
 from . import assist, bp, electorate, labels, qr, queries, service
 from . import results as counting

@@ -1,12 +1,12 @@
 """Forms of the notice board: an objection, and the unit's display settings."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..formkit import new_token
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from .models import OBJECTION_MAX, SECTION_LABELS
 
 

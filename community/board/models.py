@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..residents.models import Resident
 from ..units.models import Unit
 

@@ -9,13 +9,13 @@ from typing import NamedTuple
 from babel.dates import parse_pattern
 from flask import abort, current_app
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from ..audit.models import AuditLog
 from ..audit.service import record
 from ..clock import local, now
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..issues.service import post_issue
 from ..projects.service import lives_in
 from ..units.models import Unit

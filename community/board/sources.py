@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import (
     Date,
     DateTime,
@@ -34,6 +33,7 @@ from ..ballots.models import Ballot, Elector, Participation
 from ..evaluations import service as evaluation_service
 from ..evaluations.models import CHOICE_LABELS, OUTCOME_LABELS, Answer, Evaluation
 from ..extensions import db
+from ..i18n import gettext as _
 from ..issues.models import CATEGORY_LABELS, Issue
 from ..issues.models import STATUS_LABELS as ISSUE_STATES
 from ..meetings.models import AgendaItem, Attendance, Body, Meeting

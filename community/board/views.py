@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -25,6 +24,7 @@ from ..access import has_role, require_role
 from ..clock import now
 from ..extensions import db
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..projects.service import lives_in
 from ..units.models import Unit
 from ..web import rerender_on_csrf_error

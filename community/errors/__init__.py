@@ -1,13 +1,13 @@
 """Error pages in plain Chinese, in the site's layout, also for htmx requests."""
 
 from flask import current_app, g, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, login_manager
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("请求有误"), _l("这个请求看不懂。请返回上一页再试一次。")),

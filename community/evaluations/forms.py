@@ -3,13 +3,13 @@
 from datetime import datetime, timedelta
 from fractions import Fraction
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .. import clock
 from ..formkit import DayField, choices, new_token
+from ..i18n import lazy_gettext as _l
 from .models import CHOICE_LABELS, COMMENT_MAX
 
 

@@ -7,7 +7,6 @@ from fractions import Fraction
 
 from flask import abort, current_app, request
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..access import has_role, residents_in
@@ -15,6 +14,7 @@ from ..audit.service import record
 from ..clock import now
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..notify.service import notify_many
 from ..projects.models import Project
 from ..projects.service import VIEWERS, lives_in, move_issue

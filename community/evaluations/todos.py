@@ -2,12 +2,12 @@
 
 from flask import url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 
 from ..access import home_unit_ids
 from ..clock import now
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
+from ..i18n import gettext as _
 from ..projects.models import Project
 from ..residents.models import Membership
 from .models import Answer, Evaluation

@@ -1,12 +1,12 @@
 """民事民评 pages: open a round, answer it once (confirmed on a second screen), see results."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, require_role
 from ..extensions import db
 from ..formkit import EmptyForm, field_error
+from ..i18n import gettext as _
 from ..projects.models import Project
 from ..projects.service import VIEWERS, lives_in
 from ..web import current_channel, no_store, rerender_on_csrf_error

@@ -1,10 +1,10 @@
 """A resident's own settings (/me): change the PIN, publish the name, SMS notices."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
+from ..i18n import lazy_gettext as _l
 from ..residents.pins import WEAK_PINS
 
 

@@ -4,12 +4,12 @@ Each setting is its own small form (CSRF, works without JavaScript, POST-redirec
 field names differ, so the forms need no prefix and each sends the plain `csrf_token`."""
 
 from flask import flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..access import home_units
 from ..auth.service import AccountLocked
 from ..formkit import EmptyForm, field_error, new_token
+from ..i18n import gettext as _
 from ..residents import settings
 from ..web import no_store, rerender_on_csrf_error
 from . import bp

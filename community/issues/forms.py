@@ -1,7 +1,6 @@
 """Forms of 民事民提: post, find a resident, comment, hide, withdraw, triage, list filters."""
 
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from ..formkit import choices
 from ..formkit import one_of as one_of_choices
 from ..formkit import strip as _strip
+from ..i18n import lazy_gettext as _l
 from .models import BODY_MAX, COMMENT_MAX, REASON_MAX, RESPONSIBLE_MAX, TITLE_MAX
 from .states import ASSISTED_CHANNELS, CATEGORY_LABELS, CHANNEL_LABELS, STATUS_LABELS
 

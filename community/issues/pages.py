@@ -1,12 +1,12 @@
 """What the issue pages need besides the issue itself: forms with choices, page context."""
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..access import home_units
 from ..formkit import choices, new_token
+from ..i18n import lazy_gettext as _l
 from . import queries, service
 from .forms import CommentForm, IssueForm
 from .states import WITHDRAWABLE

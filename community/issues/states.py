@@ -1,8 +1,7 @@
 """The words of the issue cycle: statuses, the moves allowed between them, channels, categories."""
 
-from flask_babel import lazy_gettext as _l
-
 from ..channels import labels_for
+from ..i18n import lazy_gettext as _l
 
 # DESIGN "The cycle": the order here is the order of the cycle.
 STATUS_LABELS = {

@@ -1,8 +1,7 @@
 """"我的议题" in my to-dos: the status of each issue I raised, and who typed it in for me."""
 
-from flask_babel import gettext as _
-
 from ..home.todos import TodoItem, TodoSection, provider
+from ..i18n import gettext as _
 from .queries import my_issues
 from .service import helper_word, issue_url
 

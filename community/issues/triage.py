@@ -4,7 +4,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import contains_eager
 
@@ -12,6 +11,7 @@ from .. import clock
 from ..access import role_units
 from ..audit.service import record
 from ..extensions import db
+from ..i18n import gettext as _
 from ..units.models import Unit
 from .models import RESPONSIBLE_MAX, Comment, Issue, Support
 from .queries import support_count

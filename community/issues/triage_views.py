@@ -5,13 +5,13 @@ One blueprint, registered at the root, owns all three URLs (DESIGN: `GET /triage
 returns to it, by the same workers, with the triage forms and service."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import clock
 from ..access import require_role, worker_units_or_403
 from ..extensions import db
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..web import no_store, rerender_on_csrf_error
 from . import bp, service, triage
 from .forms import MergeForm, ReasonForm, TriageForm

@@ -1,12 +1,12 @@
 """Issue pages: list, post (also for a resident), read, support, comment, hide, withdraw."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import drafts
 from ..access import belongs_to, role_units
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..residents.service import search_residents
 from ..units.models import Unit

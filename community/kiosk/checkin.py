@@ -4,11 +4,11 @@ Like signing the paper sheet at the door: the kiosk stands in the hall where the
 announced. The meetings area's own rules decide (attendance.check_in, find_person)."""
 
 from flask import abort, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 
 from .. import clock
 from ..extensions import db, limiter
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..meetings.attendance import CHECKIN_MARGIN, check_in
 from ..meetings.bodies import find_person
 from ..meetings.models import Body, Meeting

@@ -1,9 +1,10 @@
 """Kiosk forms: keypad login, device registration."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+
+from ..i18n import lazy_gettext as _l
 
 # data-keypad: the field the on-screen keypad types into (kiosk.js).
 _KIOSK = {"autocomplete": "off", "inputmode": "numeric", "autocapitalize": "off",

@@ -12,14 +12,14 @@ from flask import (
     url_for,
 )
 from flask_babel import format_datetime
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..access import role_units, worker_units_or_403
 from ..auth import service as auth_service
 from ..extensions import csrf, db, limiter
 from ..formkit import EmptyForm, field_error
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error, safe_next
 from . import bp, keypad, service

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..audit.service import record
 from ..extensions import db
+from ..i18n import gettext as _
 from .bodies import find_person
 from .common import commit_once, find_by_token
 from .models import Attendance, Meeting, Stakeholder

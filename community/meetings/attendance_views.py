@@ -1,11 +1,11 @@
 """Attendance: workers mark who came, residents check in by code, +N stakeholders."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import limiter
 from ..formkit import EmptyForm, field_error
+from ..i18n import gettext as _
 from ..web import no_store, rerender_on_csrf_error
 from . import attendance, bp
 from .forms import CheckinForm, PersonForm, WhoForm, with_token

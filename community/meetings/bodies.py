@@ -1,6 +1,5 @@
 """Bodies (议事协商委员会 / 议事协商会) and their standing members by seat."""
 
-from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -8,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from ..access import belongs_to, role_units
 from ..audit.service import record
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..units.models import Unit
 from .common import commit_once, find_by_token

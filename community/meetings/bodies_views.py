@@ -1,10 +1,10 @@
 """Body pages for workers: the list with seat warnings, a new body, members by seat."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..web import rerender_on_csrf_error
 from . import bodies, bp, service
 from .forms import BodyForm, PersonForm, choices, with_token

@@ -2,8 +2,8 @@
 
 from flask import url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 
+from ..i18n import gettext as _
 from ..issues.service import InvalidTransition, change_status
 from ..once import commit_once, find_by_token  # noqa: F401 - used by meetings services
 from ..web import site_path

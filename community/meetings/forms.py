@@ -1,7 +1,6 @@
 """Forms of 民事民议: bodies and members, meetings and agendas, attendance, minutes, review."""
 
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -20,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formkit import choices, new_token, one_of
 from ..formkit import strip as _strip
+from ..i18n import lazy_gettext as _l
 from .seats import (
     COMPOSITIONS,
     KIND_LABELS,

@@ -1,11 +1,11 @@
 """Minutes per agenda item, publishing them, and outcomes through the Party review."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import role_names
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..web import rerender_on_csrf_error
 from . import bp, review
 from .access import STAFF, can_manage, can_review

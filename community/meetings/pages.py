@@ -1,10 +1,10 @@
 """What the meeting pages need besides the meeting: forms with their choices, page context."""
 
 from flask import render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..i18n import gettext as _
 from ..issues.service import can_read as can_read_issue
 from . import service
 from .access import can_manage, has_started

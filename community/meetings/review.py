@@ -1,13 +1,13 @@
 """Minutes per agenda item, their outcome, the Party organisation's review, the next step."""
 
 from flask import abort
-from flask_babel import gettext as _
 from sqlalchemy import or_
 
 from .. import clock
 from ..access import has_role, residents_in, role_units
 from ..audit.service import record
 from ..extensions import db
+from ..i18n import gettext as _
 from ..notify.service import notify, notify_many
 from ..residents.models import Resident, RoleAssignment
 from ..units.models import Unit

@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 SEAT_LABELS = {
     "liangwei": _l("两委成员"),

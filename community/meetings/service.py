@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import abort
-from flask_babel import gettext as _
 from sqlalchemy import false, or_
 from sqlalchemy.orm import contains_eager
 
@@ -15,6 +14,7 @@ from ..access import home_unit_ids, residents_in, role_units
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..issues.models import Issue
 from ..notify.service import notify_many
 from ..units.models import Unit

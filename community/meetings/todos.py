@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 
 from .. import clock
 from ..home.todos import TodoItem, TodoSection, provider
+from ..i18n import gettext as _
 from .common import meeting_url
 from .review import outcomes_for
 from .service import meetings_for

@@ -1,10 +1,10 @@
 """Meetings: the list, the agenda page, scheduling and editing, the calendar file, the notice."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..web import rerender_on_csrf_error
 from . import bodies, bp, pages, service
 from .access import has_started

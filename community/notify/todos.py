@@ -2,9 +2,9 @@
 
 from flask import url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 
 from ..home.todos import TodoItem, TodoSection, provider
+from ..i18n import gettext as _
 from .service import home_notices
 
 

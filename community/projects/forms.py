@@ -1,6 +1,5 @@
 """Forms for projects, the ledger and funds. Amounts and dates are checked beside the field."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..formkit import AmountField, DayField, choices, new_token
+from ..i18n import lazy_gettext as _l
 from .models import (
     FUND_LABELS,
     KIND_LABELS,

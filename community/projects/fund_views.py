@@ -1,13 +1,13 @@
 """Fund pages: the books of 惠民资金 and the charity fund, balances, and movements."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, require_role
 from ..clock import now
 from ..extensions import db
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..units.models import Unit
 from ..web import rerender_on_csrf_error
 from . import bp, funds

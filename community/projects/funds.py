@@ -12,13 +12,13 @@ from datetime import date
 from decimal import Decimal
 
 from flask import abort, current_app
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..access import has_role
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..units.models import Unit
 from .models import MONEY_MAX, Fund, FundMovement, FundPolicy, Project
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +11,7 @@ from ..audit.service import record
 from ..auth.service import find_resident
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..units.models import Household
 from .models import Contribution, Project

@@ -2,10 +2,10 @@
 
 import io
 
-from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors.domain import DomainError
+from ..i18n import gettext as _
 from .models import PHOTO_MAX
 
 # Widest first; quality steps down until the file fits.

@@ -3,8 +3,6 @@
 from datetime import date
 
 from flask import abort
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from ..access import has_role, home_units, role_units
@@ -12,6 +10,8 @@ from ..audit.service import record
 from ..clock import now, today
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..issues.models import Issue
 from ..issues.service import change_status
 from ..issues.states import TRANSITIONS

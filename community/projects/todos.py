@@ -2,11 +2,11 @@
 
 from flask import url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
 
 from ..access import home_unit_ids
 from ..extensions import db
 from ..home.todos import TodoItem, TodoSection, provider
+from ..i18n import gettext as _
 from .models import Project
 from .service import FOLLOWED
 

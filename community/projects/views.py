@@ -1,13 +1,13 @@
 """民事民办 pages: projects, tasks, progress notes with photos, and the contributions ledger."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import role_units
 from ..evaluations.service import project_panel
 from ..extensions import db
 from ..formkit import EmptyForm, field_error
+from ..i18n import gettext as _
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
 from . import bp, funds, ledger, service

@@ -5,11 +5,11 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from ..i18n import gettext as _
 from .service import Report
 
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from .. import clock
 from ..ballots import results
 from ..ballots.labels import OUTCOME_LABELS as BALLOT_OUTCOMES
@@ -16,6 +14,7 @@ from ..ballots.models import Ballot
 from ..evaluations import service as evaluation_service
 from ..evaluations.models import OUTCOME_LABELS, Evaluation
 from ..extensions import db
+from ..i18n import gettext as _
 from ..issues.models import Issue
 from ..meetings.models import Body, Meeting
 from ..projects import funds, ledger

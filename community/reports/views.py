@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
@@ -13,6 +12,7 @@ from ..access import require_role, require_staff, role_units
 from ..clock import today
 from ..extensions import db
 from ..formkit import DayField, choices
+from ..i18n import lazy_gettext as _l
 from ..units.models import Unit
 from . import export, service
 

@@ -1,9 +1,10 @@
 """Forms about residents for staff: search and PIN reset."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SubmitField
 from wtforms.validators import DataRequired, Length
+
+from ..i18n import lazy_gettext as _l
 
 
 class SearchForm(FlaskForm):

@@ -3,12 +3,12 @@
 from datetime import date, datetime
 from itertools import chain
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..units.models import Household, Unit
 
 ROLES = ("worker", "party_reviewer", "supervisor", "volunteer", "representative",

@@ -8,13 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 from flask import abort
-from flask_babel import gettext as _
 
 from .. import clock
 from ..access import has_role
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..units.models import Household, Unit
 from .models import Membership, Resident, RoleAssignment
 

@@ -1,12 +1,12 @@
 """Forms a worker fills to manage a person: a role, a move, a change of owner, a death."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..formkit import AmountField, DayField, one_of, strip
+from ..i18n import lazy_gettext as _l
 from .models import ROLE_LABELS
 from .people import APPOINTABLE
 

@@ -2,12 +2,11 @@
 
 Each change writes an audit row with the resident as actor and commits once."""
 
-from flask_babel import gettext as _
-
 from ..audit.service import record
 from ..auth.service import check_resident_pin
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from .models import Resident
 from .pins import hash_pin
 

@@ -2,11 +2,11 @@
 for one person: roles, a move, a change of owner, a death."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import has_role, require_staff, role_units, worker_area
 from ..formkit import EmptyForm, field_error, unit_choices
+from ..i18n import gettext as _
 from ..web import no_store, rerender_on_csrf_error
 from . import people, service
 from .forms import ResetPinForm, SearchForm

@@ -1,9 +1,10 @@
 """The roster upload form, and the confirmation under its preview."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SubmitField
+
+from ..i18n import lazy_gettext as _l
 
 
 class RosterForm(FlaskForm):

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from ..errors.domain import DomainError
+from ..i18n import gettext as _
 
 COLUMNS = ("unit_path", "address", "area_m2", "name", "phone", "resident_code", "birth_year",
            "owner", "pin")

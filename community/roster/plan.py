@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..access import has_role, role_units
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Membership, Resident
 from ..units.models import KIND_LABELS, KINDS, Household, Unit
 from .rows import RosterInvalid, RosterRow, RowError

@@ -5,9 +5,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
-
 from ..errors.domain import DomainError
+from ..i18n import gettext as _
 from ..residents.pins import WEAK_PINS
 from .parse import RawRow
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -13,6 +12,7 @@ from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
 from ..formkit import new_token
+from ..i18n import gettext as _
 from ..residents.models import Membership, Resident
 from ..residents.pins import hash_pin, new_pin
 from ..residents.service import Slip

@@ -3,11 +3,11 @@
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import worker_units_or_403
 from ..formkit import field_error
+from ..i18n import gettext as _
 from ..web import no_store, rerender_on_csrf_error
 from . import service
 from .forms import ConfirmForm, RosterForm

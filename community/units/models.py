@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 
 KINDS = ("street", "community", "compound", "building")
 KIND_LABELS = {"street": _l("街道/乡镇"), "community": _l("社区/村"),

@@ -1,7 +1,6 @@
 """Workers give buildings to volunteers (走访楼栋分配)."""
 
 from flask import abort
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -9,6 +8,7 @@ from ..access import has_role
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..residents.models import Resident, RoleAssignment
 from ..units.models import Unit
 from .models import VolunteerAssignment

@@ -1,12 +1,12 @@
 """Volunteer forms: log a visit; assign a building."""
 
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from ..i18n import lazy_gettext as _l
 from .models import NOTE_MAX
 
 VISIT_CHOICES = [SelectChoice("visited", _l("已访：见到了人")),

@@ -1,12 +1,12 @@
 """Links from a household to the other areas: post an issue for a resident, help them vote."""
 
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..ballots import queries
 from ..ballots.models import Ballot
 from ..extensions import db
+from ..i18n import gettext as _
 
 
 def helper_links(resident) -> list[tuple[str, str]]:

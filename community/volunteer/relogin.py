@@ -6,11 +6,11 @@ goes on and saves the form, so one more tap finishes the job.
 """
 
 from flask import g, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import service as auth_service
 from ..formkit import LoginForm, field_error
+from ..i18n import gettext as _
 
 _NOT_CARRIED = {"csrf_token", "login", "pin", "submit"}
 

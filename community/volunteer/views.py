@@ -1,12 +1,12 @@
 """Door-to-door mode: my buildings, a building's walking list, a household, assignments."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import role_units, worker_units_or_403
 from ..extensions import db, limiter
 from ..formkit import EmptyForm, field_error, new_token
+from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..units.models import Unit
 from ..web import no_store, rerender_on_csrf_error
