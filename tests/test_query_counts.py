@@ -103,6 +103,7 @@ MAX_QUERIES = {
     "GET /roster/import": 6,
     "GET /staff": 4,
     "GET /triage": 6,
+    "GET /triage/deliveries": 5,
     "GET /triage/dispatch": 5,
     "GET /volunteer": 9,
     "GET /volunteer/assign": 10,

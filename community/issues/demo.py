@@ -1,14 +1,17 @@
 """Demo issues from the problems named in the seed article, in every status of the cycle."""
 
+import secrets
 from datetime import timedelta
 
 from .. import clock
 from ..access import residents_in
 from ..extensions import db
 from ..residents.models import Resident
-from .models import Comment, Issue, IssueEvent, Support
+from .intake import hash_token
+from .models import ApiToken, Comment, Issue, IssueEvent, Support, WebhookDelivery
 from .service import change_status
 from .triage import default_responsible
+from .webhooks import new_secret
 
 # The road from submitted to each status (triage first where it needs a category).
 ROADS = {
@@ -106,6 +109,8 @@ def seed(ctx) -> None:
         db.session.add(IssueEvent(issue=issue, actor=helper or author, to_status="submitted",
                                   at=issue.created_at, note=str(issue.channel_label)))
         db.session.flush()
+        if key == "shed":  # came in through 宜格服务's intake API, which hears of each step
+            issue.api_token, issue.submit_token = _yige_token(), "api:yige:YG-20260907-0117"
         actor = worker if unit.startswith("船柴") else None
         _walk(issue, status, category, actor, days)
         made[key] = issue
@@ -113,7 +118,26 @@ def seed(ctx) -> None:
         made[dup].merged_into_id = made[target].id
         change_status(made[dup], "merged", worker, f"并入第{made[target].id}号议题")
     _supports_and_comments(ctx, made, worker)
+    _callbacks_told(made["shed"])
     db.session.flush()
+
+
+def _yige_token() -> ApiToken:
+    """宜格服务's token (its value thrown away) with a callback that does not answer."""
+    token = ApiToken(channel="yige", token_hash=hash_token(secrets.token_urlsafe(32)),
+                     note="宜格服务（演示）", callback_url="https://yige.example/yishiting/events",
+                     callback_secret=new_secret())
+    db.session.add(token)
+    return token
+
+
+def _callbacks_told(issue: Issue) -> None:
+    """宜格服务 heard of every step but the last, which it never answered: dead."""
+    *told, last = db.session.scalars(db.select(WebhookDelivery).where(
+        WebhookDelivery.issue_id == issue.id).order_by(WebhookDelivery.id)).all()
+    for row in told:
+        row.status, row.attempts, row.delivered_at = "delivered", 1, row.created_at
+    last.status, last.attempts, last.last_error = "dead", 11, "HTTP 503 Service Unavailable"
 
 
 def _walk(issue: Issue, status: str, category, actor, days: int) -> None:

@@ -100,7 +100,7 @@ def submit(token: ApiToken, key: str, intake: Intake) -> tuple[Issue, bool]:
         return existing, True
     issue = post_issue(author=intake.resident, unit=intake.unit, title=intake.title,
                        body=intake.body, urgent=intake.urgent, channel=token.channel,
-                       token=submit_token)
+                       token=submit_token, api_token=token)
     return issue, False
 
 

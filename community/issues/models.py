@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -55,12 +55,15 @@ class Issue(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
     # One-time token of the form (or "api:CHANNEL:KEY"), so a retried submit finds this row.
     submit_token: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The intake-API token it came through, whose callback hears of its state changes.
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"))
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
 
     unit: Mapped[Unit] = relationship()
     author: Mapped[Resident | None] = relationship(foreign_keys=[author_id])
     submitted_by: Mapped[Resident | None] = relationship(foreign_keys=[submitted_by_id])
     merged_into: Mapped["Issue | None"] = relationship(remote_side=[id])
+    api_token: Mapped["ApiToken | None"] = relationship()
     events: Mapped[list["IssueEvent"]] = relationship(
         back_populates="issue", order_by="IssueEvent.id", cascade="all, delete-orphan")
 
@@ -150,5 +153,40 @@ class ApiToken(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     revoked_at: Mapped[datetime | None]
+    # Where the issues' state changes are sent (webhooks.py), signed with the secret; the
+    # secret is kept in plain text because signing needs it.
+    callback_url: Mapped[str | None] = mapped_column(String(300))
+    callback_secret: Mapped[str | None] = mapped_column(String(80))
 
     unit: Mapped[Unit | None] = relationship()
+
+
+DELIVERY_STATUSES = ("pending", "sending", "delivered", "dead")
+
+
+class WebhookDelivery(db.Model):
+    """The outbox of the intake API's callbacks: one event about one issue's state change,
+    added in the transaction of the change and POSTed by `flask deliver-webhooks` until the
+    channel answers 2xx (delivered) or a day has passed (dead)."""
+
+    __table_args__ = (
+        CheckConstraint(f"status IN {sql_in(DELIVERY_STATUSES)}", name="status"),
+        Index("ix_webhook_delivery_due", "status", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(40), unique=True)
+    api_token_id: Mapped[int] = mapped_column(ForeignKey("api_token.id"), index=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"),
+                                          index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_try_at: Mapped[datetime] = mapped_column(default=now)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    # When it was queued (again, after a worker's resend): dead a day after this.
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    delivered_at: Mapped[datetime | None]
+
+    api_token: Mapped[ApiToken] = relationship()
+    issue: Mapped[Issue] = relationship()

@@ -21,6 +21,7 @@ from ..once import commit_once as _commit_once
 from ..once import find_by_token
 from ..residents.models import ROLE_LABELS
 from ..web import site_path
+from . import webhooks
 from .models import REASON_MAX, Comment, Issue, IssueEvent, Support
 from .states import FINISHED, STATUS_LABELS, TRANSITIONS, WITHDRAWABLE
 
@@ -72,14 +73,16 @@ def can_triage(user, issue: Issue) -> bool:
 
 
 def post_issue(*, author, unit, title: str, body: str = "", urgent: bool = False,
-               channel: str = "web", submitted_by=None, token: str | None = None) -> Issue:
+               channel: str = "web", submitted_by=None, token: str | None = None,
+               api_token=None) -> Issue:
     """Create an issue and commit; or return the one this token already created, or the same
     issue the same author posted a moment ago (Back and 提交 again on a slow phone: the form
-    came back with a new token)."""
+    came back with a new token). api_token: the intake-API token it came through."""
     if existing := find_by_token(Issue, token) or _twin(author, unit, title, body):
         return existing
     issue = Issue(author=author, unit=unit, title=title, body=body or "", urgent=urgent,
-                  channel=channel, submitted_by=submitted_by, submit_token=token)
+                  channel=channel, submitted_by=submitted_by, submit_token=token,
+                  api_token=api_token)
     db.session.add(issue)
     db.session.flush()
     actor = submitted_by or author
@@ -114,6 +117,7 @@ def change_status(issue: Issue, to_status: str, actor=None, note: str = "") -> I
     db.session.add(event)
     record("issue_status", issue, actor=actor, unit_id=issue.unit_id, from_status=from_status,
            to_status=to_status, note=note)
+    webhooks.enqueue(issue, event)  # the channel it came through hears of it (outbox)
     if issue.author is not None and getattr(actor, "id", None) != issue.author_id:
         text = _("您的议题“%(title)s”现为“%(status)s”", title=short(issue.title),
                  status=STATUS_LABELS[to_status])

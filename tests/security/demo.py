@@ -41,7 +41,7 @@ def foreign_ids(ctx, ids) -> dict:
 def demo_ids(ctx) -> dict:
     """Ids of demo objects in 船柴社区 (where the demo logins live and work) for URL params."""
     from community.ballots.models import Ballot, Caster, Participation
-    from community.issues.models import Comment, Issue
+    from community.issues.models import Comment, Issue, WebhookDelivery
     from community.meetings.models import (
         AgendaItem,
         Body,
@@ -119,6 +119,9 @@ def demo_ids(ctx) -> dict:
         "update_id": first(db.select(ProgressUpdate.id).where(
             ProgressUpdate.project_id == project)),
         "fund_id": first(db.select(Fund.id).where(Fund.unit_id == chuanchai.id)),
+        # A callback to 宜格服务 given up on (the worker may send it again).
+        "delivery_id": first(db.select(WebhookDelivery.id).join(Issue).join(Unit).where(
+            under, WebhookDelivery.status == "dead")),
         "evaluation_id": _evaluation(under, closed=False),
         # A closed one: its result is on the notice board, open to objections for a week.
         "closed_evaluation_id": _evaluation(under, closed=True),

@@ -214,6 +214,9 @@ MATRIX = {
     "GET /staff":                            "login 403   403   403   200   200   200   kiosk 200",
     "GET /static/<filename>":                "200   200   200   200   200   200   200   200   200",
     "GET /triage":                           "login 403   403   403   200   403   403   kiosk 200",
+    "GET /triage/deliveries":                "login 403   403   403   200   403   403   kiosk 200",
+    "POST /triage/deliveries/<delivery_id>/resend":
+                                             "login 403   403   403   303   403   403   kiosk 403",
     "GET /triage/dispatch":                  "login 403   403   403   200   403   403   kiosk 200",
     "GET /volunteer":                        "login 403   403   200   200   403   403   kiosk 200",
     "GET /volunteer/assign":                 "login 403   403   403   200   403   403   kiosk 200",
