@@ -272,3 +272,22 @@ def test_cli_registers_rotates_and_removes_a_callback_and_delivers(runner, w, ch
     assert r.exit_code == 0 and row.callback_url is None and row.callback_secret is None
     r = runner.invoke(args=["deliver-webhooks"])
     assert r.exit_code == 0 and "0 delivered" in r.output
+
+
+def test_the_page_asks_the_same_queries_for_one_row_or_many(client, w, channel):
+    from tests.security.site import QueryCounter
+    server = channel(500)
+    AuthActions(client).login("13900000006")
+
+    def deliveries(n):
+        for i in range(n):
+            _, plain, _ = hooked_token(server.url)
+            issue = post_issue(client, plain, w.t["b1" if i % 2 else "b2"], key=f"k{n}-{i}")
+            triage.reject_issue(issue, w.worker, "重复")
+        webhooks.deliver_due()
+        db.session.commit()
+        client.get("/triage/deliveries").close()
+        with QueryCounter(db.engine) as counter:
+            assert client.get("/triage/deliveries").status_code == 200
+        return len(counter.statements)
+    assert deliveries(1) == deliveries(6)
