@@ -126,7 +126,7 @@ def _register_commands(app):
     from .demo.cli import seed_demo_command
     from .evaluations.cli import close_due_evaluations_command
     from .issues.cli import api_token, deliver_webhooks_command
-    from .notify.cli import sms_deliver_command
+    from .notify.cli import sms_deliver_command, sms_receive_command
     from .ops.cli import COMMANDS as OPS_COMMANDS
     from .reports.cli import export_report_command
     from .roster.cli import import_roster_command
@@ -135,5 +135,6 @@ def _register_commands(app):
                     import_roster_command, api_token):
         app.cli.add_command(command)
     for command in (export_report_command, close_due_evaluations_command, sms_deliver_command,
+                    sms_receive_command,
                     deliver_webhooks_command, *OPS_COMMANDS):
         app.cli.add_command(command)

@@ -48,6 +48,14 @@ def defaults(instance_path: str) -> dict:
         "PIN_LOCK_TIME": timedelta(minutes=15),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SMS_BACKEND": "community.notify.sms:DatabaseBackend",
+        # The key inbound SMS requests are signed with (api/sms.py); unset: all refused.
+        "SMS_INBOUND_SECRET": os.environ.get("SMS_INBOUND_SECRET"),
+        "SMS_DAILY_CAP": 10,  # messages a phone gets a Beijing day; the rest wait for 8:00
+        # community.notify.aliyun:AliyunBackend (README, "Connecting an SMS provider").
+        "ALIYUN_SMS_ACCESS_KEY_ID": os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID"),
+        "ALIYUN_SMS_ACCESS_KEY_SECRET": os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET"),
+        "ALIYUN_SMS_SIGN_NAME": "议事厅",  # i18n: data (the signature registered with Aliyun)
+        "ALIYUN_SMS_TEMPLATE_CODE": None,  # a template "${content}" approved for notices
     }
 
 

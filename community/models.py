@@ -16,7 +16,7 @@ from .meetings.models import (  # noqa: F401
     Review,
     Stakeholder,
 )
-from .notify.models import Notice, SmsMessage  # noqa: F401
+from .notify.models import Notice, SmsInbound, SmsMessage, SmsOptOut  # noqa: F401
 from .projects.models import (  # noqa: F401
     Contribution,
     Fund,

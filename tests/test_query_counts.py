@@ -66,6 +66,7 @@ MAX_QUERIES = {
     "GET /me": 7,
     "GET /meetings": 16,
     "GET /notices/": 13,
+    "GET /notices/sms": 4,
     "GET /meetings/<meeting_id>": 15,
     "GET /meetings/<meeting_id>/attendance": 9,
     "GET /meetings/<meeting_id>/edit": 6,

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from . import issues  # noqa: E402, F401 - the view modules add their routes to bp
+from . import issues, sms  # noqa: E402, F401 - the view modules add their routes to bp

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
@@ -29,6 +29,7 @@ class SmsMessage(db.Model):
         CheckConstraint("length(text) <= 70", name="sms_length"),
         CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name="sms_status"),
         Index("ix_sms_message_due", "status", "send_after"),
+        Index("ix_sms_message_phone", "phone", "sent_at"),  # the daily cap, the STOP
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,3 +44,47 @@ class SmsMessage(db.Model):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(String(200))
+    # A message the resident must receive by law: sent despite 退订 (never at night).
+    must: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class SmsInbound(db.Model):
+    """An SMS a phone sent to the app, as its gateway handed it in: stored once per provider
+    message id (a gateway's retry stores nothing), then handled by `inbound.process` — at
+    once by `flask sms-receive`, else by the next `flask sms-deliver`."""
+
+    __table_args__ = (
+        UniqueConstraint("backend", "provider_id"),
+        CheckConstraint("status IN ('new', 'handling', 'done', 'failed')",
+                        name="sms_inbound_status"),
+        Index("ix_sms_inbound_todo", "status", "id"),
+        Index("ix_sms_inbound_phone", "phone", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    backend: Mapped[str] = mapped_column(String(40))
+    provider_id: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(500))
+    received_at: Mapped[datetime] = mapped_column(default=now)  # the provider's time
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    status: Mapped[str] = mapped_column(String(10), default="new")
+    handled_at: Mapped[datetime | None]
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident.id", ondelete="SET NULL"), index=True)
+    command: Mapped[str | None] = mapped_column(String(20))  # the handler that answered
+    # The answer in the outbox; no foreign key, so sms_message stays a table nothing points
+    # at, which SQLite's batch migrations may still copy.
+    reply_id: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    resident = relationship("Resident")
+
+
+class SmsOptOut(db.Model):
+    """A phone outside the roster that replied 退订 (a resident's own switch is
+    `Resident.sms_opt_out`): it gets nothing but must messages until it replies 恢复."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)

@@ -33,6 +33,7 @@ MATRIX = {
     #                                       anon  res   other vol   work  party super kiosk o.wkr
     "GET /":                                 "200   200   200   200   200   200   200   200   200",
     "POST /api/v1/issues":                   "401   401   401   401   401   401   401   401   401",
+    "POST /api/v1/sms/inbound":              "401   401   401   401   401   401   401   401   401",
     "GET /assets/<filename>":                "200   200   200   200   200   200   200   200   200",
     "GET /audit/":                           "login 403   403   403   200   200   200   kiosk 200",
     "GET /ballots":                          "login 200   200   200   200   200   200   kiosk 200",
@@ -77,6 +78,7 @@ MATRIX = {
     "POST /evaluations/new":                 "login 403   403   403   403   403   422   kiosk 403",
     "GET /notices/":                         "login 200   200   200   200   200   200   kiosk 200",
     "POST /notices/read":                    "login 303   303   303   303   303   303   kiosk 303",
+    "GET /notices/sms":                      "login 403   403   403   200   403   403   kiosk 200",
     "GET /healthz":                          "200   200   200   200   200   200   200   200   200",
     "GET /issues":                           "login 200   200   200   200   200   200   kiosk 200",
     "GET /issues/<issue_id>":                "login 200   403   200   200   200   200   kiosk 403",
