@@ -33,7 +33,10 @@ def create_app(test_config=None, instance_path=None):
     # Only the decorated views are limited (login, PIN, check-in, intake, posting), and each
     # decorator checks its own limit; the extension's check before every request found
     # nothing to do on all the other routes and cost ~50 µs each.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    # (With RATELIMIT_ENABLED off the extension installs no hooks at all.)
+    before = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in before:
+        before.remove(limiter._check_request_limit)
     babel.init_app(app, locale_selector=select_locale)
     install_gettext(app)
     login_manager.init_app(app)

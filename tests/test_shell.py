@@ -8,6 +8,7 @@ import pytest
 from flask import request
 
 from community import create_app
+from community.extensions import limiter
 from tests.conftest import close_app, make_app
 
 
@@ -142,3 +143,14 @@ def test_client_address_behind_a_proxy_only_when_configured(tmp_path, hops, seen
                                                 "X-Forwarded-Proto": "https"})
     assert r.get_data(as_text=True) == f"{seen} {'https' if hops else 'http'}"
     close_app(app)
+
+
+def test_the_app_starts_with_rate_limits_off(tmp_path):
+    """RATELIMIT_ENABLED=False (a benchmark, a load test) must not break start-up."""
+    try:
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", "PIN_PEPPER": "x",
+                          "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": False},
+                         instance_path=str(tmp_path / "instance"))
+        assert app.test_client().get("/login").status_code == 200
+    finally:
+        limiter.enabled = True  # Flask-Limiter keeps it on the shared instance for later apps
