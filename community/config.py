@@ -28,7 +28,14 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "LOGIN_RATE_LIMIT": "60 per 10 minutes",
+        # Failed logins per address. Sized for carrier NAT: hundreds of residents on a voting
+        # evening can share one public address, and some mistype; spraying one PIN across
+        # accounts at this rate finds ~1 in 10^6 per try. The per-account lockout stops
+        # guessing one account.
+        "LOGIN_RATE_LIMIT": "300 per 10 minutes",
+        # Posting (issues, comments) per account: stops a runaway script, not a busy
+        # volunteer typing in a stack of paper forms.
+        "POST_RATE_LIMIT": "60 per hour",
         # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are trusted, so
         # the rate limit sees residents' addresses. 0 (no proxy): those headers are ignored,
         # or anyone could pick the address they are limited by.

@@ -12,6 +12,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 
 def wants_fragment() -> bool:
@@ -70,3 +72,16 @@ def site_path(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
     with current_app.test_request_context():
         return url_for(endpoint, **values)
+
+
+def post_limit() -> str:
+    """POST_RATE_LIMIT: how often one account may post issues and comments."""
+    return current_app.config["POST_RATE_LIMIT"]
+
+
+def per_account() -> str:
+    """The rate-limit key of the logged-in account (the address when nobody is logged in):
+    residents behind one carrier address do not share a posting allowance."""
+    if current_user.is_authenticated:
+        return f"account:{current_user.get_id().partition('-')[0]}"
+    return get_remote_address()

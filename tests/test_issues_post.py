@@ -202,3 +202,17 @@ def test_anonymous_is_sent_to_login(client, w, url):
 def test_anonymous_posts_are_sent_to_login(client, w, url):
     r = post_form(client, url, {"title": "x", "body": "x"}, page="/login")
     assert r.status_code == 303 and r.headers["Location"].startswith("/login?next=")
+
+
+def test_posting_is_limited_per_account_not_per_address(app, client, auth, w):
+    """Residents behind one carrier address each keep their own allowance."""
+    app.config["POST_RATE_LIMIT"] = "2 per minute"
+    auth.login("13900000001")
+    r = post_form(client, "/issues/new", {"title": "第一件", "unit_id": w.t["b1"].id})
+    url = r.headers["Location"]
+    assert post_form(client, f"{url}/comments", {"body": "一"}, page=url).status_code == 303
+    assert post_form(client, f"{url}/comments", {"body": "二"}, page=url).status_code == 303
+    assert post_form(client, f"{url}/comments", {"body": "三"}, page=url).status_code == 429
+    auth.logout()
+    auth.login("13900000002")  # same address, another account
+    assert post_form(client, f"{url}/comments", {"body": "四"}, page=url).status_code == 303

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from .. import drafts
 from ..access import belongs_to, role_units
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..residents.models import Resident
 from ..residents.service import search_residents
@@ -13,6 +13,8 @@ from ..units.models import Unit
 from ..web import (
     current_channel,
     no_store,
+    per_account,
+    post_limit,
     render_page_or_fragment,
     rerender_on_csrf_error,
     wants_fragment,
@@ -56,6 +58,7 @@ def index():
 @bp.route("/issues/new", methods=("GET", "POST"))
 @rerender_on_csrf_error
 @login_required
+@limiter.limit(post_limit, key_func=per_account, methods=["POST"])
 @no_store
 def new():
     """Post an issue for myself, or with ?for=ID for a resident I serve (代提)."""
@@ -141,6 +144,7 @@ def support(issue_id):
 @bp.route("/issues/<int:issue_id>/comments", methods=("POST",))
 @rerender_on_csrf_error
 @login_required
+@limiter.limit(post_limit, key_func=per_account)
 def comments(issue_id):
     """Add my comment; htmx gets the comments section back, a plain form a 303."""
     issue = service.get_issue_or_404(issue_id, current_user)

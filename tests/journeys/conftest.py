@@ -31,6 +31,7 @@ def live_server(tmp_path_factory):
     server_fixture = browser_tests.live_server.__wrapped__
     for server in server_fixture(tmp_path_factory):
         server.app.config["LOGIN_RATE_LIMIT"] = "10000 per minute"
+        server.app.config["POST_RATE_LIMIT"] = "10000 per minute"
         yield server
 
 PHONE = {"small": (240, 320), "staff": (390, 844), "kiosk": (1080, 1920)}

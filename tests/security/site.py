@@ -28,7 +28,8 @@ ROLES = ("anonymous", "resident", "other_resident", "volunteer", "worker", "part
 PHONES = {"resident": "13800000001", "volunteer": "13800000002", "worker": "13800000003",
           "party_reviewer": "13800000004", "supervisor": "13800000005",
           "other_worker": "13800000031"}
-CONFIG = {"LOGIN_RATE_LIMIT": "100000 per minute"}  # the tests log in far more than people do
+CONFIG = {"LOGIN_RATE_LIMIT": "100000 per minute",  # the tests log in and post far more
+          "POST_RATE_LIMIT": "100000 per minute"}  # than people do
 
 _template: dict = {}  # the seeded demo, once per run: {"saved": file or rows, "extras": ids}
 _saves = itertools.count()
