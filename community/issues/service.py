@@ -8,7 +8,6 @@ the caller so a meeting, ballot or project can move its issue in its own transac
 from datetime import timedelta
 
 from flask import abort
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -16,6 +15,7 @@ from ..access import belongs_to, has_role
 from ..audit.service import record
 from ..errors.domain import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..notify.service import notify
 from ..once import commit_once as _commit_once
 from ..once import find_by_token
