@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "body_member_removed": _l("移除议事机构成员"),
     "city_generated": _l("生成测试数据"),
     "comment_hidden": _l("隐藏居民意见"),
+    "comment_posted": _l("居民发表意见"),
     "contribution_added": _l("登记共建捐助"),
     "demo_seeded": _l("载入演示数据"),
     "evaluation_answered": _l("居民提交评价（不记录选择）"),
