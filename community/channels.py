@@ -17,6 +17,7 @@ CHANNEL_LABELS = {
     "box": _l("意见箱"),
     "forum": _l("座谈会"),
     "survey": _l("问卷"),
+    "sms": _l("短信"),
 }
 
 

@@ -230,17 +230,19 @@ def test_anything_else_gets_one_help_line_a_day(world):
     assert receive("13700000000", "你好") is None  # not in the roster: no answer
 
 
-def test_a_ballots_module_can_register_a_command(world):
-    @inbound.command(order=20)
-    def vote(message):
-        return "已记录" if inbound.normal(message.text).startswith("1 ") else None
+def test_an_area_can_register_a_command_at_a_free_order(world):
+    assert [f.__module__ for o, f in inbound.COMMANDS if o == 20] == ["community.ballots.sms"]
+
+    @inbound.command(order=21)
+    def note(message):
+        return "已记录" if inbound.normal(message.text).startswith("记 ") else None
 
     try:
-        assert receive(PHONE, "1 4821") == "已记录"
+        assert receive(PHONE, "记 4821") == "已记录"
         with pytest.raises(ValueError):
-            inbound.command(order=20)(lambda m: None)
+            inbound.command(order=20)(lambda m: None)  # voting by SMS has it
     finally:
-        inbound.COMMANDS[:] = [(o, f) for o, f in inbound.COMMANDS if f is not vote]
+        inbound.COMMANDS[:] = [(o, f) for o, f in inbound.COMMANDS if f is not note]
 
 
 # --- the Alibaba Cloud adapter (recorded payloads, no network) -----------------------------

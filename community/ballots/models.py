@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
@@ -22,7 +23,9 @@ from ..units.models import Unit
 
 BASES = ("resident", "household", "owner")
 RULES = ("majority", "assembly", "representatives", "owners_ordinary", "owners_special")
-CHANNELS = ("web", "kiosk", "visit", "paper", "assembly")
+CHANNELS = ("web", "kiosk", "visit", "paper", "assembly", "sms")
+# SMS is off unless a worker turns it on: the carrier sees the text (issue 17 §2).
+DEFAULT_CHANNELS = ("web", "kiosk", "visit", "paper", "assembly")
 STATUSES = ("scheduled", "open", "closed")
 OUTCOMES = ("passed", "failed", "no_quorum")
 
@@ -50,7 +53,7 @@ class Ballot(db.Model):
     basis: Mapped[str] = mapped_column(String(12))
     rule: Mapped[str] = mapped_column(String(20))
     secret: Mapped[bool] = mapped_column(default=True)
-    channels: Mapped[str] = mapped_column(String(60), default=",".join(CHANNELS))
+    channels: Mapped[str] = mapped_column(String(60), default=",".join(DEFAULT_CHANNELS))
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(12), default="scheduled", index=True)
@@ -235,3 +238,23 @@ class PaperTally(db.Model):
     present: Mapped[int]
     counts: Mapped[str] = mapped_column(Text)  # JSON {label: heads}
     at: Mapped[datetime] = mapped_column(default=now)
+
+
+class SmsCode(db.Model):
+    """One elector's one-time code for voting by SMS on one ballot (issue 17 §2): only its
+    HMAC is kept. A reply "1 4821" leaves the choice pending until "确认 4821" (or the time
+    runs out); five wrong codes lock the SMS channel for this voter and ballot."""
+
+    __tablename__ = "ballot_sms_code"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+    voter_key: Mapped[str] = mapped_column(String(24))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    pending_option_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ballot_option.id", ondelete="SET NULL"))
+    pending_until: Mapped[datetime | None]
+    wrong: Mapped[int] = mapped_column(default=0)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -23,6 +23,7 @@ from ..residents.models import Resident
 from ..units.models import Unit
 from ..web import site_path
 from . import electorate, labels, link, results, rules
+from . import sms as by_sms
 from .errors import AlreadyVoted, BallotClosed, BallotError, NotEligible, NoticeTooShort, NotOpen
 from .models import (
     Ballot,
@@ -252,6 +253,7 @@ def _open(ballot: Ballot, actor=None) -> None:
              when=format_datetime(ballot.closes_at, _("M月d日 HH:mm")))
     notify_many(electorate.residents(ballot), text,
                 site_path("ballots.show", ballot_id=ballot.id), sms=True)
+    by_sms.invite(ballot)  # when the ballot takes votes by SMS: a code for each elector
 
 
 def advance(ballot: Ballot) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..database import write_transaction
 from ..extensions import db
 from ..residents.models import Resident
 from .models import SmsInbound
@@ -59,6 +60,7 @@ def normal(text: str) -> str:
 
 def receive(backend: str, message: Incoming) -> tuple[SmsInbound, bool]:
     """Store the message and commit; (the row, True), or (the row stored before, False)."""
+    write_transaction()  # on SQLite: read and insert under the write lock (cron, sms-receive)
     if existing := _stored(backend, message.provider_id):
         return existing, False
     row = SmsInbound(backend=backend, provider_id=message.provider_id, phone=message.phone,
@@ -90,12 +92,14 @@ def handle(message: SmsInbound) -> str | None:
 def process(message: SmsInbound) -> str | None:
     """Handle one stored message once: claim it, run the commands, queue the answer, commit.
     Returns the answer queued (None: none sent)."""
+    write_transaction()  # the claim must not upgrade a read transaction (SQLite: "locked")
     claimed = db.session.execute(db.update(SmsInbound).where(
         SmsInbound.id == message.id, SmsInbound.status == "new")
         .values(status="handling")).rowcount
     db.session.commit()
     if not claimed:  # another worker has it
         return None
+    write_transaction()  # the commands read, then write: all under the write lock
     db.session.refresh(message)
     message.resident = db.session.scalar(db.select(Resident).where(
         Resident.phone == message.phone))
