@@ -79,6 +79,7 @@ def test_the_invitation_names_question_options_closing_link_and_a_code_kept_hash
     joined = " ".join(texts)
     assert "投票：测试表决" in joined and "1.同意 2.反对 3.弃权" in joined
     assert "截止" in joined and f"/ballots/{ballot.id}" in joined
+    assert "投票开始" not in joined  # the invitation is the one SMS at opening
     code = code_of()
     assert all(len(t) <= sms.MAX_LENGTH - len(sms.SIGNATURE) for t in texts)
     row = db.session.get(SmsCode, (ballot.id, world["voter"].id))
@@ -88,7 +89,7 @@ def test_the_invitation_names_question_options_closing_link_and_a_code_kept_hash
 
 def test_a_ballot_without_the_sms_channel_sends_no_code(world):
     open_ballot(world, channels=("web", "paper"))
-    assert "投票码" not in " ".join(outbox())
+    assert "投票码" not in " ".join(outbox()) and "投票开始" in " ".join(outbox())
     assert db.session.scalar(db.select(db.func.count()).select_from(SmsCode)) == 0
 
 

@@ -251,9 +251,10 @@ def _open(ballot: Ballot, actor=None) -> None:
     record("ballot_opened", ballot, actor=actor, unit_id=ballot.unit_id, **opened_detail(ballot))
     text = _("投票开始：%(title)s，%(when)s截止", title=ballot.title,
              when=format_datetime(ballot.closes_at, _("M月d日 HH:mm")))
+    by_text = "sms" in ballot.channel_list  # then the SMS is the invitation with its code
     notify_many(electorate.residents(ballot), text,
-                site_path("ballots.show", ballot_id=ballot.id), sms=True)
-    by_sms.invite(ballot)  # when the ballot takes votes by SMS: a code for each elector
+                site_path("ballots.show", ballot_id=ballot.id), sms=not by_text)
+    by_sms.invite(ballot)
 
 
 def advance(ballot: Ballot) -> None:
