@@ -15,7 +15,7 @@ from community.ballots import service
 from community.ballots.models import Ballot, BallotCount, Participation, SecretChoice, SmsCode
 from community.extensions import db
 from community.notify import sms
-from community.notify.models import Notice, SmsMessage
+from community.notify.models import Notice, SmsInbound, SmsMessage
 from tests.ballot_factories import confirm_page, login, make_ballot, option_id, ticket_of, worker_of
 from tests.conftest import csrf_token
 from tests.factories import make_household, make_resident, make_tree
@@ -276,3 +276,29 @@ def test_an_sms_confirmation_and_a_web_confirmation_at_once_count_once(world, ap
         assert "已投票" in last() and answers["web"] == 409
     else:
         assert last() == "您已投过票（网上），不能再投。" and answers["web"] == 303
+
+
+def test_staff_never_read_a_vote_by_sms(world, client, auth):
+    """Secret from staff too: the outbox/inbox page shows neither the code, the choice nor
+    the receipt, the texts are cleared once sent and handled, and no log line carries them."""
+    ballot = open_ballot(world)
+    code = code_of()
+    send(world, f"2 {code}")
+    send(world, f"确认 {code}")
+    receipt = db.session.scalar(db.select(SecretChoice.receipt).where(
+        SecretChoice.ballot_id == ballot.id))
+    assert receipt and any(receipt[:4] in t for t in outbox())  # sent to the voter
+    world["worker"].phone = "13900000199"
+    db.session.commit()
+    auth.login("13900000199")
+    pages = client.get("/notices/sms").get_data(as_text=True) + client.get(
+        "/notices/sms?box=in").get_data(as_text=True)
+    assert "投票短信，内容不显示" in pages
+    for secret in (code, f"2 {code}", receipt[:4], "您选的是", "反对"):
+        assert secret not in pages, secret
+    assert sms.deliver_due()[0] >= 3
+    db.session.expire_all()
+    texts = db.session.scalars(db.select(SmsMessage.text).where(SmsMessage.private)).all()
+    assert texts and all(t == "" for t in texts)
+    assert all(m.text == "" for m in db.session.scalars(
+        db.select(SmsInbound).where(SmsInbound.phone == PHONE)))

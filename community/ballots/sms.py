@@ -11,8 +11,10 @@ voting code for that voter and ballot (only its HMAC is stored, in `SmsCode`).
 - Five wrong codes lock the SMS channel for that voter and ballot and tell the worker who made
   the ballot; anything else from a voter with an open SMS vote gets a short help line (899).
 
-Answers within a vote go out as `Must`: the voter asked, and neither 退订 nor the daily cap
-may hold a receipt or the confirmation question. Invitations honour 退订.
+Answers within a vote go out as `Private` (a `Must`): the voter asked, so neither 退订 nor the
+daily cap may hold a receipt or the confirmation question; and they are never shown on staff
+pages and are cleared once sent, as is the voter's "1 4821" (secret from staff, like every
+vote). Invitations honour 退订 and are private too (they carry the code).
 """
 
 import hmac
@@ -28,7 +30,7 @@ from ..audit.service import record
 from ..database import write_transaction
 from ..extensions import db
 from ..i18n import gettext as _
-from ..notify.inbound import Must, command, normal
+from ..notify.inbound import Private, command, normal
 from ..notify.models import SmsInbound
 from ..notify.service import notify, wants_sms
 from ..notify.sms import MAX_LENGTH, SIGNATURE, queue
@@ -73,7 +75,7 @@ def invite(ballot: Ballot, choose=secrets.randbelow) -> int:
                                code_hash=code_hash(ballot.id, resident.id, code), wrong=0,
                                locked=False))
         for text in invitation(ballot, code):
-            queue(resident.phone, text, resident.id)
+            queue(resident.phone, text, resident.id, private=True)  # it carries the code
     return len(invited)
 
 
@@ -110,15 +112,15 @@ def vote(message):
     if hit is None:
         return _wrong_code(message.resident, codes)
     if hit.locked:
-        return Must(_("这次表决已不能用短信投票（投票码错了太多次）。请上网投票或联系社区。"))
+        return Private(_("这次表决已不能用短信投票（投票码错了太多次）。请上网投票或联系社区。"))
     ballot = db.session.get(Ballot, hit.ballot_id)
     if ballot.state == "closed":
-        return Must(_("投票已经结束，不能再投了。"))
+        return Private(_("投票已经结束，不能再投了。"))
     done = db.session.scalar(db.select(Participation).where(
         Participation.ballot_id == ballot.id, Participation.voter_key == hit.voter_key))
     if done is not None:
         hit.pending_option_id = hit.pending_until = None
-        return Must(already_message(done, message.resident))
+        return Private(already_message(done, message.resident))
     if chosen:
         return _choose(ballot, hit, chosen.group(1), given)
     return _confirm(ballot, hit, message.resident, given)
@@ -127,10 +129,10 @@ def vote(message):
 def _choose(ballot: Ballot, hit: SmsCode, said: str, code: str) -> str:
     option = _option(ballot, said)
     if option is None:
-        return Must(_("没有这个选项。请回复选项号和投票码，如“1 %(code)s”。", code=code))
+        return Private(_("没有这个选项。请回复选项号和投票码，如“1 %(code)s”。", code=code))
     hit.pending_option_id = option.id
     hit.pending_until = clock.next_daytime(clock.now()) + CONFIRM_WINDOW
-    return Must(_("您选的是“%(label)s”（%(title)s）。请在10分钟内回复“确认 %(code)s”，"
+    return Private(_("您选的是“%(label)s”（%(title)s）。请在10分钟内回复“确认 %(code)s”，"
                   "投票才算数。", label=option.label, title=ballot.title[:14], code=code))
 
 
@@ -144,7 +146,7 @@ def _option(ballot: Ballot, said: str) -> BallotOption | None:
 def _confirm(ballot: Ballot, hit: SmsCode, resident: Resident, code: str) -> str:
     if hit.pending_option_id is None or hit.pending_until < clock.now():
         hit.pending_option_id = hit.pending_until = None
-        return Must(_("没有待确认的选择（或已超过10分钟）。请先回复选项号和投票码，"
+        return Private(_("没有待确认的选择（或已超过10分钟）。请先回复选项号和投票码，"
                       "如“1 %(code)s”。", code=code))
     option = db.session.get(BallotOption, hit.pending_option_id)
     try:
@@ -153,10 +155,10 @@ def _confirm(ballot: Ballot, hit: SmsCode, resident: Resident, code: str) -> str
     except BallotError as e:  # closed, not open, voted meanwhile: nothing was written
         write_transaction()
         hit.pending_option_id = hit.pending_until = None
-        return Must(e.message)
+        return Private(e.message)
     write_transaction()  # the answer and the cleared choice: a write of their own
     hit.pending_option_id = hit.pending_until = None  # the choice is kept nowhere else
-    return Must(_("已投票：%(title)s。回执码 %(receipt)s，可在网上核对。",
+    return Private(_("已投票：%(title)s。回执码 %(receipt)s，可在网上核对。",
                   title=ballot.title[:14], receipt=format_receipt(receipt)))
 
 
@@ -165,17 +167,17 @@ def _wrong_code(resident: Resident, codes: list[SmsCode]) -> str:
     live = [c for c in codes if not c.locked and db.session.get(Ballot, c.ballot_id).state
             == "open"]
     if not live:
-        return Must(_("您现在没有可以用短信投的票。"))
+        return Private(_("您现在没有可以用短信投的票。"))
     for c in live:
         c.wrong += 1
         if c.wrong >= MAX_WRONG:
             c.locked, c.pending_option_id, c.pending_until = True, None, None
             _tell_worker(db.session.get(Ballot, c.ballot_id), resident)
     if any(c.locked for c in live):
-        return Must(_("投票码错了%(n)d次，这次表决已不能用短信投票。请上网投票或联系社区。",
+        return Private(_("投票码错了%(n)d次，这次表决已不能用短信投票。请上网投票或联系社区。",
                       n=MAX_WRONG))
     left = MAX_WRONG - max(c.wrong for c in live)
-    return Must(_("投票码不对，请核对邀请短信里的4位投票码。还可以试%(n)d次。", n=left))
+    return Private(_("投票码不对，请核对邀请短信里的4位投票码。还可以试%(n)d次。", n=left))
 
 
 def _tell_worker(ballot: Ballot, resident: Resident) -> None:

@@ -37,6 +37,11 @@ class Must(str):
     """An answer sent even to a phone that has opted out (the 退订 confirmation)."""
 
 
+class Private(Must):
+    """An answer about a vote (a choice, a receipt): sent like a Must, never shown on staff
+    pages, its text cleared once sent; the message it answers is cleared too."""
+
+
 def command(order: int):
     """Register a command handler; orders are unique and decide who is asked first."""
     def register(fn):
@@ -115,10 +120,12 @@ def process(message: SmsInbound) -> str | None:
     if answer and (isinstance(answer, Must) or (message.resident is not None
                                                 and wants_sms(message.resident))):
         sent = queue(message.phone, answer, getattr(message.resident, "id", None),
-                     must=isinstance(answer, Must))
+                     must=isinstance(answer, Must), private=isinstance(answer, Private))
     if sent is not None:
         db.session.flush()
         message.reply_id = sent.id
+    if isinstance(answer, Private):
+        message.private, message.text = True, ""  # "1 4821" says how the voter voted
     _finish(message, "done")
     return answer if sent is not None else None
 

@@ -46,6 +46,9 @@ class SmsMessage(db.Model):
     error: Mapped[str | None] = mapped_column(String(200))
     # A message the resident must receive by law: sent despite 退订 (never at night).
     must: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # About a vote (a code, a choice, a receipt): never shown on staff pages, and the text is
+    # cleared once sent or given up (the carrier sees it; nobody here needs it again).
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class SmsInbound(db.Model):
@@ -73,6 +76,8 @@ class SmsInbound(db.Model):
     resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("resident.id", ondelete="SET NULL"), index=True)
     command: Mapped[str | None] = mapped_column(String(20))  # the handler that answered
+    # A reply about a vote ("1 4821"): its text is cleared once handled, never shown to staff.
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The answer in the outbox; no foreign key, so sms_message stays a table nothing points
     # at, which SQLite's batch migrations may still copy.
     reply_id: Mapped[int | None]

@@ -116,7 +116,8 @@ class DatabaseBackend(Gateway):
     name = "database"
 
     def send(self, phone: str, text: str) -> None:
-        log.info("sms to %s****: %s", phone[:3], text)
+        # The length, not the words: a vote's code, choice or receipt never reaches a log.
+        log.info("sms to %s****: %d characters", phone[:3], len(text))
 
 
 def backend():
@@ -131,7 +132,7 @@ def clip(text: str, length: int = MAX_LENGTH) -> str:
 
 
 def queue(phone: str, text: str, resident_id: int | None = None,
-          must: bool = False) -> SmsMessage | None:
+          must: bool = False, private: bool = False) -> SmsMessage | None:
     """Put a signed message in the outbox (the caller commits); at night it waits for 8:00.
     A resident's opt-out is the caller's to check (`service.wants_sms`); a phone outside the
     roster that sent 退订 gets nothing (None) unless must."""
@@ -139,7 +140,8 @@ def queue(phone: str, text: str, resident_id: int | None = None,
         return None
     message = SmsMessage(phone=phone, text=SIGNATURE + clip(text, MAX_LENGTH - len(SIGNATURE)),
                          backend=backend().name, resident_id=resident_id, status="queued",
-                         send_after=clock.next_daytime(clock.now()), must=must)
+                         send_after=clock.next_daytime(clock.now()), must=must,
+                         private=private)
     db.session.add(message)
     return message
 
@@ -183,6 +185,8 @@ def deliver_due(limit: int = 500) -> tuple[int, int]:
         else:
             message.status, message.sent_at = "sent", clock.now()
             sent += 1
+        if message.private and message.status in ("sent", "failed"):
+            message.text = ""  # a vote's code, choice or receipt: nobody here needs it again
         db.session.commit()
     return sent, trouble
 
