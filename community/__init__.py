@@ -54,17 +54,7 @@ def _refuse_dev_secret(app):
     """Never sign sessions with the published development secret."""
     if app.config["SECRET_KEY"] != config.DEV_SECRET or app.testing:
         return
-    if os.environ.get("DATABASE_URL"):
-        # Several hosts must share one secret, so production has to set it explicitly.
-        raise RuntimeError("SECRET_KEY is not set; set it (the same on every host).")
-    # One machine: keep a random secret in the instance folder, made on first start.
-    path = os.path.join(app.instance_path, "secret_key")
-    if not os.path.exists(path):
-        with open(path, "w") as f:
-            f.write(secrets.token_urlsafe(48))
-        os.chmod(path, 0o600)
-    with open(path) as f:
-        app.config["SECRET_KEY"] = f.read().strip()
+    app.config["SECRET_KEY"] = _kept_secret(app, "SECRET_KEY", "secret_key", 48)
 
 
 def _load_pin_pepper(app):
@@ -72,15 +62,22 @@ def _load_pin_pepper(app):
     in the instance folder on this one machine, made on first start."""
     if app.config["PIN_PEPPER"]:
         return
-    if os.environ.get("DATABASE_URL") and not app.testing:
-        raise RuntimeError("PIN_PEPPER is not set; set it (the same on every host).")
-    path = os.path.join(app.instance_path, "pin_pepper")
+    app.config["PIN_PEPPER"] = _kept_secret(app, "PIN_PEPPER", "pin_pepper", 32,
+                                            required=not app.testing)
+
+
+def _kept_secret(app, setting: str, filename: str, nbytes: int, required: bool = True) -> str:
+    """A secret for one machine, kept in the instance folder (mode 0600) and made on first
+    start. Several hosts (DATABASE_URL set) must share one, so there it must be set."""
+    if required and os.environ.get("DATABASE_URL"):
+        raise RuntimeError(f"{setting} is not set; set it (the same on every host).")
+    path = os.path.join(app.instance_path, filename)
     if not os.path.exists(path):
         with open(path, "w") as f:
-            f.write(secrets.token_urlsafe(32))
+            f.write(secrets.token_urlsafe(nbytes))
         os.chmod(path, 0o600)
     with open(path) as f:
-        app.config["PIN_PEPPER"] = f.read().strip()
+        return f.read().strip()
 
 
 def _register_blueprints(app):
